@@ -1,0 +1,48 @@
+/*
+ * Per-core state. Every core owns one `struct cpu`, reached through %gs, so
+ * nothing a core touches on its hot paths is shared with another core.
+ * This issue runs on one core; the structure is per core from day one.
+ */
+#pragma once
+#include <stdint.h>
+#include "heap.h"
+
+#define IST_STACK_SIZE (16 * 1024)
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+
+struct cpu {
+    struct cpu *self;           /* %gs:0, so this_cpu() is one load */
+    uint32_t index;
+    uint32_t apic_id;
+    /* Incremented by interrupt handlers; the idle loop returns when it moves. */
+    volatile uint64_t wakeups;
+    /* Set while a fault is being reported, to catch a fault inside the report. */
+    int in_fault;
+    struct heap heap;
+    struct tss tss;
+    /* musl reaches its thread block through %fs; see libc/thread.c. */
+    uint64_t musl_thread[64] __attribute__((aligned(16)));
+    uint8_t exception_stack[IST_STACK_SIZE] __attribute__((aligned(16)));
+    uint8_t double_fault_stack[IST_STACK_SIZE] __attribute__((aligned(16)));
+    uint8_t interrupt_stack[IST_STACK_SIZE] __attribute__((aligned(16)));
+};
+
+static inline struct cpu *this_cpu(void) {
+    struct cpu *c;
+    __asm__("mov %%gs:0, %0" : "=r"(c));
+    return c;
+}
+
+void cpu_init(struct cpu *c, uint32_t index);
+void gdt_init(struct cpu *c);
+void idt_init(void);
+void idt_load(void);

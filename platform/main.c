@@ -1,0 +1,59 @@
+/*
+ * The platform's C entry, reached from boot/pvh.S in long mode on the boot
+ * stack: bring up the boot core, memory and time, then hand over to the
+ * JavaScript host, which runs the service.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "arch.h"
+#include "clock.h"
+#include "console.h"
+#include "cpu.h"
+#include "lapic.h"
+#include "pages.h"
+#include "platform.h"
+
+struct hvm_start_info {
+    uint32_t magic, version, flags, nr_modules;
+    uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr, memmap_paddr;
+    uint32_t memmap_entries, reserved;
+};
+#define HVM_START_MAGIC 0x336EC578
+
+void pic_disable(void);
+
+static struct cpu boot_cpu;
+static char cmdline[4096];
+
+const char *platform_cmdline(void) { return cmdline; }
+
+/* The CLI hands the host's wall-clock time over as toro.epoch_ms=N. */
+static int64_t cmdline_epoch_ms(void) {
+    const char *p = strstr(cmdline, "toro.epoch_ms=");
+    return p ? strtoll(p + 14, NULL, 10) : 0;
+}
+
+void platform_main(uint32_t start_info_paddr) {
+    serial_init();
+    idt_init();
+    lapic_init();
+    cpu_init(&boot_cpu, 0);
+    pic_disable();
+    const struct hvm_start_info *si = (const void *)(uintptr_t)start_info_paddr;
+    if (!si || si->magic != HVM_START_MAGIC) {
+        kprintf("toro: not started through PVH (no hvm_start_info)\n");
+        platform_exit(EXIT_FAULT);
+    }
+    if (si->cmdline_paddr) strncpy(cmdline, (const char *)si->cmdline_paddr, sizeof cmdline - 1);
+
+    if (si->version < 1 || !si->memmap_entries) {
+        kprintf("toro: the hypervisor gave no memory map\n");
+        platform_exit(EXIT_FAULT);
+    }
+    pages_init((const struct hvm_memmap_entry *)si->memmap_paddr, si->memmap_entries);
+    if (!pages_total()) platform_exit(EXIT_FAULT);
+    clock_init(cmdline_epoch_ms());
+    sti();
+    boot_mark("platform");
+    js_main();
+}

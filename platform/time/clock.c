@@ -1,0 +1,96 @@
+/*
+ * The monotonic clock is the TSC, calibrated once against the PIT together
+ * with the local APIC timer. The wall clock is an epoch offset taken at boot
+ * from the host (handed over on the command line, millisecond precision) or,
+ * failing that, the CMOS RTC (second precision).
+ */
+#include "arch.h"
+#include "clock.h"
+#include "console.h"
+#include "lapic.h"
+
+#define PIT_HZ 1193182u
+#define PIT_CALIBRATION_TICKS (PIT_HZ / 500) /* 2 ms */
+
+extern uint64_t boot_tsc_entry;
+
+static uint64_t tsc_hz;
+static uint64_t ns_per_tsc_q32; /* nanoseconds per TSC tick, 32.32 fixed point */
+static int64_t epoch_ns_at_boot;
+
+static uint16_t pit_read(void) {
+    outb(0x43, 0x00); /* latch channel 0 */
+    uint8_t lo = inb(0x40);
+    return (uint16_t)(lo | (inb(0x40) << 8));
+}
+
+/* Count TSC and APIC-timer ticks across a fixed number of PIT ticks. Channel
+   0 free-runs in mode 2; its gate is always open, unlike channel 2's, which
+   needs the PC speaker port that minimal machines lack. */
+static int pit_calibrate(uint64_t *tsc, uint64_t *apic) {
+    outb(0x43, 0x34);
+    outb(0x40, 0xFF);
+    outb(0x40, 0xFF);
+    lapic_timer_start_free_running();
+    uint16_t last = pit_read();
+    uint32_t apic0 = lapic_timer_current();
+    uint64_t tsc0 = rdtsc();
+    uint32_t elapsed = 0, stuck = 0;
+    while (elapsed < PIT_CALIBRATION_TICKS) {
+        uint16_t now = pit_read();
+        uint16_t delta = (uint16_t)(last - now);
+        if (delta == 0 && ++stuck > 1000000) return 0; /* no PIT: the counter never moves */
+        if (delta > 0x8000) delta = 0;                 /* a misread latch, not time going back */
+        elapsed += delta;
+        last = now;
+    }
+    uint64_t tsc1 = rdtsc();
+    uint32_t apic1 = lapic_timer_current();
+    *tsc = (tsc1 - tsc0) * PIT_HZ / elapsed;
+    *apic = (uint64_t)(apic0 - apic1) * PIT_HZ / elapsed;
+    return 1;
+}
+
+/* CPUID 0x15/0x16 where the hypervisor reports the TSC frequency. */
+static uint64_t cpuid_tsc_hz(void) {
+    uint32_t r[4];
+    cpuid(0, 0, r);
+    uint32_t max = r[0];
+    if (max >= 0x15) {
+        cpuid(0x15, 0, r);
+        if (r[0] && r[1] && r[2]) return (uint64_t)r[2] * r[1] / r[0];
+    }
+    if (max >= 0x16) {
+        cpuid(0x16, 0, r);
+        if (r[0]) return (uint64_t)r[0] * 1000000;
+    }
+    return 0;
+}
+
+void clock_init(int64_t host_epoch_ms) {
+    uint64_t apic_hz = 0;
+    if (!pit_calibrate(&tsc_hz, &apic_hz)) {
+        tsc_hz = cpuid_tsc_hz();
+        if (!tsc_hz) {
+            tsc_hz = 1000000000;
+            kprintf("toro: no PIT and no CPUID TSC frequency; assuming 1 GHz, time will be off\n");
+        }
+        apic_hz = 1000000000 / 16; /* QEMU's APIC bus runs at 1 GHz; we divide by 16 */
+    }
+    lapic_timer_stop();
+    lapic_timer_set_frequency(apic_hz);
+    ns_per_tsc_q32 = ((uint64_t)1000000000 << 32) / tsc_hz;
+
+    int64_t rtc = rtc_read_epoch_seconds();
+    int64_t host_s = host_epoch_ms / 1000;
+    int host_agrees = host_epoch_ms > 0 && (rtc < 0 || (host_s - rtc <= 2 && rtc - host_s <= 2));
+    int64_t epoch_ns = host_agrees ? host_epoch_ms * 1000000 : rtc >= 0 ? rtc * 1000000000 : 0;
+    epoch_ns_at_boot = epoch_ns - (int64_t)clock_ns();
+}
+
+uint64_t clock_ns_at(uint64_t tsc) {
+    return (uint64_t)(((unsigned __int128)(tsc - boot_tsc_entry) * ns_per_tsc_q32) >> 32);
+}
+uint64_t clock_ns(void) { return clock_ns_at(rdtsc()); }
+uint64_t clock_tsc_hz(void) { return tsc_hz; }
+int64_t clock_epoch_ns(void) { return epoch_ns_at_boot + (int64_t)clock_ns(); }
