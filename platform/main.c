@@ -22,8 +22,18 @@ struct hvm_start_info {
 
 void pic_disable(void);
 
+#define MEMMAP_MAX 128
+
 static struct cpu boot_cpu;
 static char cmdline[4096];
+static struct hvm_memmap_entry memmap[MEMMAP_MAX];
+extern uint64_t boot_pt[512];
+
+/* From here on a null pointer faults instead of reading the firmware's page. */
+static void unmap_page_zero(void) {
+    boot_pt[0] = 0;
+    __asm__ volatile("invlpg (%0)" ::"r"(0ul) : "memory");
+}
 
 const char *platform_cmdline(void) { return cmdline; }
 
@@ -45,15 +55,23 @@ void platform_main(uint32_t start_info_paddr) {
         platform_exit(EXIT_FAULT);
     }
     if (si->cmdline_paddr) strncpy(cmdline, (const char *)si->cmdline_paddr, sizeof cmdline - 1);
+    uint32_t entries = si->version >= 1 ? si->memmap_entries : 0;
+    if (entries > MEMMAP_MAX) entries = MEMMAP_MAX;
+    if (entries) memcpy(memmap, (const void *)si->memmap_paddr, entries * sizeof memmap[0]);
+    unmap_page_zero();
 
-    if (si->version < 1 || !si->memmap_entries) {
+    if (!entries) {
         kprintf("toro: the hypervisor gave no memory map\n");
         platform_exit(EXIT_FAULT);
     }
-    pages_init((const struct hvm_memmap_entry *)si->memmap_paddr, si->memmap_entries);
+    pages_init(memmap, entries);
     if (!pages_total()) platform_exit(EXIT_FAULT);
     clock_init(cmdline_epoch_ms());
     sti();
     boot_mark("platform");
+    /* With toro.trace the first console byte marks the platform being up (bench/boot). */
+    if (strstr(cmdline, "toro.trace")) kprintf("toro: platform ready\n");
+    /* A deliberate null-pointer write, so tests can check the fault path end to end. */
+    if (strstr(cmdline, "toro.selftest=fault")) *(volatile uint64_t *)0 = 0x70726F74;
     js_main();
 }

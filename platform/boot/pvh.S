@@ -63,10 +63,12 @@ pvh_entry32:
     cmpl $2048, %ecx
     jb 1b
 
-    /* The first 2 MiB in 4 KiB pages, page 0 left out so a null pointer faults. */
-    movl $(4096 + PAGE_PRESENT_RW), %eax
-    movl $(boot_pt + 8), %edi
-    movl $511, %ecx
+    /* The first 2 MiB in 4 KiB pages, so that platform_main can unmap page 0
+       (where a null pointer points) once it has copied the boot information
+       that firmware may have left there. */
+    movl $PAGE_PRESENT_RW, %eax
+    movl $boot_pt, %edi
+    movl $512, %ecx
 5:  movl %eax, (%edi)
     addl $4096, %eax
     addl $8, %edi
@@ -143,6 +145,7 @@ boot_pml4: .skip 4096
 boot_pdpt: .skip 4096
 boot_pd: .skip 4 * 4096
 boot_pt: .skip 4096
+.globl boot_pt
 .p2align 4
 .globl boot_stack_bottom
 boot_stack_bottom: .skip 512 * 1024

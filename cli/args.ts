@@ -1,0 +1,139 @@
+/** Command-line parsing for the `toro` command. Pure: no I/O, easy to test. */
+import { CliError } from "./errors.ts";
+
+export type Accel = "auto" | "kvm" | "tcg";
+export type Machine = "microvm" | "q35";
+
+export interface RunOptions {
+  target: string;
+  memoryMiB: number;
+  accel: Accel;
+  machine: Machine;
+  timeoutMs: number | undefined;
+  env: Record<string, string>;
+  args: string[];
+  trace: boolean;
+}
+
+export interface BuildOptions {
+  target: string;
+  output: string | undefined;
+}
+
+export type Command =
+  | { name: "build"; options: BuildOptions }
+  | { name: "run"; options: RunOptions }
+  | { name: "check"; target: string }
+  | { name: "help" }
+  | { name: "version" };
+
+export const USAGE = `usage: toro <command> [options]
+
+commands:
+  run <service dir | file.ts | image.elf> [options] [-- args...]
+        build (unless given an image) and boot it in QEMU, streaming its console
+        --mem SIZE          guest memory, e.g. 16M or 1G (default 32M)
+        --accel auto|kvm|tcg  accelerator (default auto: KVM where it works, else TCG)
+        --machine microvm|q35  machine type (default microvm)
+        --timeout DURATION  stop the VM after e.g. 30s, 500ms or 2m (exit code 124)
+        --env KEY=VALUE     set a variable in the service's env (repeatable)
+        --trace             print the guest's boot timeline
+  build <service dir | file.ts> [-o image.elf]
+        build one bootable ELF and print its path and size
+  check <service dir | file.ts>
+        type-check the service with tsc against Toro's API
+  help, --help          this text
+  version, --version    Toro's version
+
+exit codes of run: the service's own (0-123); 1 an uncaught error; 2 bad usage;
+124 timeout; 125 a CPU fault in the guest; 126 the VM did not start or gave no code.`;
+
+export function parseSize(text: string): number {
+  const m = /^(\d+)([KMG]i?B?)?$/i.exec(text);
+  if (!m) throw new CliError(`--mem: cannot read "${text}" as a size (examples: 16M, 512M, 1G)`);
+  const n = Number(m[1]);
+  const unit = (m[2] ?? "M")[0].toUpperCase();
+  const mib = unit === "G" ? n * 1024 : unit === "K" ? n / 1024 : n;
+  if (!Number.isInteger(mib) || mib < 4) throw new CliError(`--mem: ${text} is too small; give at least 4M in whole MiB`);
+  if (mib > 3 * 1024) throw new CliError(`--mem: ${text} is more than the 3G Toro maps today`);
+  return mib;
+}
+
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
+  if (!m) throw new CliError(`--timeout: cannot read "${text}" as a duration (examples: 30s, 500ms, 2m)`);
+  const n = Number(m[1]);
+  const ms = m[2] === "ms" ? n : m[2] === "m" ? n * 60_000 : n * 1000;
+  if (ms <= 0) throw new CliError(`--timeout: must be more than zero`);
+  return ms;
+}
+
+function parseEnv(text: string, env: Record<string, string>): void {
+  const eq = text.indexOf("=");
+  const key = eq > 0 ? text.slice(0, eq) : "";
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new CliError(`--env: expected KEY=VALUE, got "${text}"`);
+  env[key] = text.slice(eq + 1);
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new CliError(`${flag}: expected one of ${allowed.join(", ")}, got "${value}"`);
+  return value as T;
+}
+
+/** Split "--flag=value" and take "--flag value" pairs off the list. */
+function flagValue(argv: string[], i: number, flag: string, inline: string | undefined): [string, number] {
+  if (inline !== undefined) return [inline, i];
+  if (i + 1 >= argv.length) throw new CliError(`${flag} needs a value`);
+  return [argv[i + 1], i + 1];
+}
+
+export function parseArgs(argv: string[]): Command {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") return { name: "help" };
+  if (command === "version" || command === "--version") return { name: "version" };
+  if (command !== "run" && command !== "build" && command !== "check") {
+    throw new CliError(`unknown command "${command}"\n\n${USAGE}`);
+  }
+
+  const run: RunOptions = { target: "", memoryMiB: 32, accel: "auto", machine: "microvm", timeoutMs: undefined, env: {}, args: [], trace: false };
+  let output: string | undefined;
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const word = rest[i];
+    if (word === "--") {
+      if (command !== "run") throw new CliError(`"--" (service arguments) is for run only`);
+      run.args = rest.slice(i + 1);
+      break;
+    }
+    if (!word.startsWith("-") || word === "-") {
+      positional.push(word);
+      continue;
+    }
+    const eq = word.indexOf("=");
+    const flag = eq > 0 && word.startsWith("--") ? word.slice(0, eq) : word;
+    const inline = eq > 0 && word.startsWith("--") ? word.slice(eq + 1) : undefined;
+    const runOnly = ["--mem", "--accel", "--machine", "--timeout", "--env", "--trace"];
+    if (runOnly.includes(flag) && command !== "run") throw new CliError(`${flag} is an option of run, not ${command}`);
+    let value: string;
+    switch (flag) {
+      case "-o":
+      case "--output":
+        if (command !== "build") throw new CliError(`${flag} is an option of build, not ${command}`);
+        [output, i] = flagValue(rest, i, flag, inline);
+        break;
+      case "--mem": [value, i] = flagValue(rest, i, flag, inline); run.memoryMiB = parseSize(value); break;
+      case "--accel": [value, i] = flagValue(rest, i, flag, inline); run.accel = oneOf(flag, value, ["auto", "kvm", "tcg"] as const); break;
+      case "--machine": [value, i] = flagValue(rest, i, flag, inline); run.machine = oneOf(flag, value, ["microvm", "q35"] as const); break;
+      case "--timeout": [value, i] = flagValue(rest, i, flag, inline); run.timeoutMs = parseDuration(value); break;
+      case "--env": [value, i] = flagValue(rest, i, flag, inline); parseEnv(value, run.env); break;
+      case "--trace": run.trace = true; break;
+      default: throw new CliError(`unknown option ${word} (see toro --help)`);
+    }
+  }
+  if (positional.length === 0) throw new CliError(`${command}: name a service directory, a .ts file${command === "run" ? " or an .elf image" : ""}`);
+  if (positional.length > 1) throw new CliError(`${command}: one service at a time (got ${positional.join(", ")}); service arguments go after --`);
+  const target = positional[0];
+  if (command === "build") return { name: "build", options: { target, output } };
+  if (command === "check") return { name: "check", target };
+  return { name: "run", options: { ...run, target } };
+}

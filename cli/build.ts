@@ -1,0 +1,137 @@
+/**
+ * The build pipeline: esbuild bundles the service with the kernel units it
+ * imports (ES2020, with a source map) → the host compiler turns the bundle
+ * into QuickJS bytecode → the bytecode and the line table are assembled
+ * into an object → ld links it with the cached platform into one ELF.
+ */
+import * as esbuild from "esbuild";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { BUNDLE_NAME } from "../kernel/process/source-lines.ts";
+import { CliError } from "./errors.ts";
+import { lineTableFromSourceMap, mapBundleLocations } from "./line-table.ts";
+import { KERNEL_DIR } from "./paths.ts";
+import { ensurePlatform } from "./platform.ts";
+
+export interface BuildResult {
+  image: string;
+  bytes: number;
+  /** Milliseconds per step, for the curious and for bench/. */
+  timings: Record<string, number>;
+}
+
+const ENTRY_NAMES = ["main.ts", "index.ts", "main.js", "index.js"];
+
+/** A service is a .ts/.js file, or a directory with main.ts or index.ts (or package.json "main"). */
+export function resolveServiceEntry(target: string): { entry: string; name: string; dir: string } {
+  const path = resolve(target);
+  if (!existsSync(path)) throw new CliError(`${target}: no such file or directory`);
+  if (statSync(path).isDirectory()) {
+    let candidates = ENTRY_NAMES;
+    const pkg = join(path, "package.json");
+    if (existsSync(pkg)) {
+      try {
+        const main = JSON.parse(readFileSync(pkg, "utf8")).main;
+        if (typeof main === "string") candidates = [main, ...ENTRY_NAMES];
+      } catch {
+        throw new CliError(`${pkg}: not valid JSON`);
+      }
+    }
+    const found = candidates.map((c) => join(path, c)).find((p) => existsSync(p) && statSync(p).isFile());
+    if (!found) throw new CliError(`${target}: a service directory needs a main.ts or index.ts`);
+    return { entry: found, name: basename(path), dir: path };
+  }
+  const ext = extname(path);
+  if (![".ts", ".js", ".mts", ".mjs"].includes(ext)) throw new CliError(`${target}: a service is a .ts or .js file (or a directory)`);
+  return { entry: path, name: basename(path, ext), dir: dirname(path) };
+}
+
+function run(command: string, args: string[], what: string): string {
+  const r = spawnSync(command, args, { encoding: "utf8" });
+  if (r.error) throw new CliError(`${what}: cannot run ${command}: ${r.error.message}`);
+  if (r.status !== 0) throw new CliError(`${what} failed:\n${(r.stderr || r.stdout).trim()}`);
+  return r.stdout;
+}
+
+export async function build(target: string, output?: string, log: (line: string) => void = () => {}): Promise<BuildResult> {
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const step = (name: string) => {
+    const now = performance.now();
+    timings[name] = now - t;
+    t = now;
+  };
+
+  const service = resolveServiceEntry(target);
+  const image = resolve(output ?? join(service.dir, "build", `${service.name}.elf`));
+  if (!image.endsWith(".elf")) throw new CliError(`-o ${output}: the image's name must end in .elf`);
+  const work = image.slice(0, -".elf".length);
+  mkdirSync(dirname(image), { recursive: true });
+  const platform = ensurePlatform(log);
+  step("platform");
+
+  // The entry runs the kernel's boot first, then the service's module, then its default export.
+  const entry = [
+    `import ${JSON.stringify(join(KERNEL_DIR, "process", "boot.ts"))};`,
+    `import * as service from ${JSON.stringify(service.entry)};`,
+    `import { startService } from ${JSON.stringify(join(KERNEL_DIR, "process", "start-service.ts"))};`,
+    `startService(service);`,
+  ].join("\n");
+  const bundlePath = `${work}.${BUNDLE_NAME}`;
+  let result: esbuild.BuildResult<{ write: false; sourcemap: "external"; outfile: string }>;
+  try {
+    result = await esbuild.build({
+      stdin: { contents: entry, resolveDir: service.dir, sourcefile: "toro-entry.ts", loader: "ts" },
+      bundle: true,
+      format: "iife",
+      target: "es2020",
+      platform: "neutral",
+      mainFields: ["module", "main"],
+      sourcemap: "external",
+      outfile: bundlePath,
+      write: false,
+      alias: { toro: join(KERNEL_DIR, "runtime.ts") },
+      logLevel: "silent",
+      legalComments: "none",
+    });
+  } catch (e) {
+    const failure = e as esbuild.BuildFailure;
+    if (!failure.errors) throw e;
+    const text = await esbuild.formatMessages(failure.errors, { kind: "error", color: false });
+    throw new CliError(`cannot bundle ${target}:\n${text.join("").trimEnd()}`);
+  }
+  const js = result.outputFiles.find((f) => f.path.endsWith(".js"))!;
+  const map = result.outputFiles.find((f) => f.path.endsWith(".map"))!;
+  writeFileSync(bundlePath, js.contents);
+  writeFileSync(`${bundlePath}.map`, map.contents);
+  step("bundle");
+
+  const bytecode = `${work}.qbc`;
+  const compiled = spawnSync(platform.jsc, [bundlePath, bytecode, BUNDLE_NAME], { encoding: "utf8" });
+  if (compiled.status !== 0) {
+    const message = mapBundleLocations(compiled.stderr || "", map.text, dirname(bundlePath), process.cwd());
+    throw new CliError(`QuickJS cannot compile ${target}:\n${message.trimEnd()}`);
+  }
+  step("bytecode");
+
+  const lineTable = `${work}.lines`;
+  writeFileSync(lineTable, lineTableFromSourceMap(map.text, dirname(bundlePath), process.cwd()));
+  const asm = `${work}.S`;
+  const object = `${work}.o`;
+  writeFileSync(asm, [
+    `.section .rodata`,
+    `.p2align 4`,
+    `.globl toro_bytecode, toro_bytecode_end, toro_linemap, toro_linemap_end`,
+    `toro_bytecode: .incbin ${JSON.stringify(bytecode)}`,
+    `toro_bytecode_end:`,
+    `toro_linemap: .incbin ${JSON.stringify(lineTable)}`,
+    `toro_linemap_end:`,
+    `.section .note.GNU-stack,"",@progbits`,
+    ``,
+  ].join("\n"));
+  run("as", ["--64", asm, "-o", object], "assembling the image's data");
+  run("ld", [`@${platform.linkArgs}`, "--no-warn-rwx-segments", object, "-o", image], "linking the image");
+  step("link");
+  return { image, bytes: statSync(image).size, timings };
+}

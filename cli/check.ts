@@ -1,0 +1,36 @@
+/** `toro check`: type-check a service with tsc against Toro's runtime API and globals. */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { resolveServiceEntry } from "./build.ts";
+import { BUILD_DIR, KERNEL_DIR, TORO_ROOT, TYPES_DIR } from "./paths.ts";
+
+/** The compiler options a service is checked with; examples/tsconfig.json spells out the same. */
+export function serviceTsconfig(entry: string) {
+  return {
+    compilerOptions: {
+      strict: true,
+      noEmit: true,
+      target: "ES2020",
+      lib: ["ES2020"],
+      types: [],
+      module: "ESNext",
+      moduleResolution: "Bundler",
+      allowImportingTsExtensions: true,
+      paths: { toro: [join(KERNEL_DIR, "runtime.ts")] },
+    },
+    files: [entry, join(TYPES_DIR, "globals.d.ts")],
+  };
+}
+
+export function check(target: string): number {
+  const { entry } = resolveServiceEntry(target);
+  const dir = join(BUILD_DIR, "check", createHash("sha256").update(entry).digest("hex").slice(0, 16));
+  mkdirSync(dir, { recursive: true });
+  const config = join(dir, "tsconfig.json");
+  writeFileSync(config, JSON.stringify(serviceTsconfig(entry), null, 2));
+  const tsc = join(TORO_ROOT, "node_modules", "typescript", "bin", "tsc");
+  const r = spawnSync(process.execPath, [tsc, "-p", config, "--pretty", "false"], { stdio: "inherit" });
+  return r.status ?? 1;
+}

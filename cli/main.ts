@@ -1,0 +1,61 @@
+/** The `toro` command: build, run and check services. */
+import { existsSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parseArgs, USAGE } from "./args.ts";
+import { build } from "./build.ts";
+import { check } from "./check.ts";
+import { CliError } from "./errors.ts";
+import { TORO_ROOT } from "./paths.ts";
+import { runVm, vmConfig } from "./run.ts";
+
+const log = (line: string) => process.stderr.write(line + "\n");
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(2)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const command = parseArgs(argv);
+  switch (command.name) {
+    case "help":
+      console.log(USAGE);
+      return 0;
+    case "version":
+      console.log(JSON.parse(readFileSync(join(TORO_ROOT, "package.json"), "utf8")).version);
+      return 0;
+    case "check":
+      return check(command.target);
+    case "build": {
+      const r = await build(command.options.target, command.options.output, log);
+      console.log(`${relative(process.cwd(), r.image)} ${formatBytes(r.bytes)}`);
+      return 0;
+    }
+    case "run": {
+      const { target } = command.options;
+      let image = target;
+      if (target.endsWith(".elf")) {
+        if (!existsSync(target)) throw new CliError(`${target}: no such image`);
+      } else {
+        const r = await build(target, undefined, log);
+        image = r.image;
+        if (command.options.trace) log(`toro: built ${relative(process.cwd(), r.image)} (${formatBytes(r.bytes)})`);
+      }
+      return runVm(vmConfig(image, command.options, log), command.options.timeoutMs, process);
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    if (error instanceof CliError) {
+      log(`toro: ${error.message}`);
+      process.exitCode = error.exitCode;
+    } else {
+      log(`toro: internal error: ${error?.stack ?? error}`);
+      process.exitCode = 70;
+    }
+  },
+);

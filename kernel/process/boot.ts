@@ -1,0 +1,62 @@
+/**
+ * Boot of the process unit: the first kernel code to run in the image.
+ * It installs the globals a service expects (console, timers,
+ * queueMicrotask, performance), hands the event loop to the host, and marks
+ * the moment control passes to the service's own code.
+ */
+import { hw } from "../hw.ts";
+import { createConsole } from "./console.ts";
+import { parseCmdline } from "./cmdline.ts";
+import { EventLoop } from "./event-loop.ts";
+import type { InspectOptions } from "./inspect.ts";
+import { SourceLines } from "./source-lines.ts";
+import { describeUncaught } from "./uncaught.ts";
+
+/** Exit code of an error nobody caught, as in Node (the platform uses the same). */
+export const EXIT_UNCAUGHT = 1;
+
+export const bootParameters = parseCmdline(hw.cmdline());
+export const loop = new EventLoop(() => hw.now());
+
+let sourceLines: SourceLines | undefined;
+/** Stack traces name bundle lines; show TypeScript ones (the table is decoded on first use). */
+const inspectOptions: InspectOptions = {
+  mapStack: (stack) => (sourceLines ??= new SourceLines(new Uint8Array(hw.lineMap()))).mapStack(stack),
+};
+
+function reportUncaught(error: unknown, kind: "error" | "rejection"): void {
+  hw.write(describeUncaught(error, kind, inspectOptions));
+}
+
+const globals = globalThis as Record<string, unknown>;
+globals.console = createConsole({ write: (text) => hw.write(text), now: () => hw.now() / 1e6, inspectOptions });
+globals.setTimeout = (callback: () => void, delay?: number, ...args: unknown[]) => loop.setTimer(callback, delay, args, false);
+globals.setInterval = (callback: () => void, delay?: number, ...args: unknown[]) => loop.setTimer(callback, delay, args, true);
+globals.clearTimeout = (handle: unknown) => loop.clearTimer(handle);
+globals.clearInterval = (handle: unknown) => loop.clearTimer(handle);
+globals.queueMicrotask = (callback: () => void) => {
+  if (typeof callback !== "function") throw new TypeError('The "callback" argument must be of type function');
+  // An error thrown by the callback is an uncaught error, not a rejection.
+  Promise.resolve().then(() => {
+    try {
+      callback();
+    } catch (error) {
+      reportUncaught(error, "error");
+      hw.exit(EXIT_UNCAUGHT);
+    }
+  });
+};
+const bootEpochMs = Date.now() - hw.now() / 1e6;
+globals.performance = {
+  /** Milliseconds since the VM started, with sub-millisecond precision. */
+  now: () => hw.now() / 1e6,
+  timeOrigin: bootEpochMs,
+};
+
+hw.setLoop(() => loop.turn(), reportUncaught);
+
+hw.mark("main");
+if (bootParameters.flags.has("toro.trace")) {
+  const timeline = hw.marks().map(([name, ns]) => `${name}=${(ns / 1e6).toFixed(3)}`).join(" ");
+  hw.write(`toro: boot ms ${timeline}\n`);
+}

@@ -1,0 +1,126 @@
+/**
+ * The event loop of one core, which is also its scheduler. The platform host
+ * drains microtasks, then calls turn(); turn() runs at most one due timer
+ * (so microtasks run between timers, as in Node) and otherwise tells the
+ * host how long it may sleep.
+ */
+import { TimerHeap, type HeapTimer } from "./timer-heap.ts";
+import { TURN_NOTHING_PENDING, TURN_RAN_WORK, TURN_WAIT_FOR_EVENTS } from "../hw.ts";
+
+const NS_PER_MS = 1e6;
+/** As in Node: delays outside 1..2^31-1 ms become 1 ms. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/** The handle setTimeout/setInterval return, shaped like Node's Timeout. */
+export class Timeout implements HeapTimer {
+  deadline = 0;
+  sequence = 0;
+  heapIndex = -1;
+  referenced = true;
+
+  constructor(
+    private readonly loop: EventLoop,
+    readonly id: number,
+    readonly callback: (...args: unknown[]) => void,
+    readonly args: unknown[],
+    readonly delayMs: number,
+    readonly repeat: boolean,
+  ) {}
+
+  /** Keep the service alive while this timer is pending (the default). */
+  ref(): this {
+    this.loop.setReferenced(this, true);
+    return this;
+  }
+  /** Let the service end even though this timer is pending. */
+  unref(): this {
+    this.loop.setReferenced(this, false);
+    return this;
+  }
+  hasRef(): boolean {
+    return this.referenced;
+  }
+  /** Restart the timer's countdown from now. */
+  refresh(): this {
+    this.loop.reschedule(this);
+    return this;
+  }
+  [Symbol.toPrimitive](): number {
+    return this.id;
+  }
+}
+
+export class EventLoop {
+  private readonly timers = new TimerHeap<Timeout>();
+  private readonly byId = new Map<number, Timeout>();
+  private nextId = 1;
+  private nextSequence = 0;
+  private referencedTimers = 0;
+  /** Handles other than timers that keep the service alive (devices, sockets). */
+  private otherReferences = 0;
+
+  /** @param now monotonic clock in nanoseconds */
+  constructor(private readonly now: () => number) {}
+
+  setTimer(callback: (...args: unknown[]) => void, delay: unknown, args: unknown[], repeat: boolean): Timeout {
+    if (typeof callback !== "function") {
+      throw new TypeError(`The "callback" argument must be of type function. Received ${typeof callback}`);
+    }
+    let ms = Number(delay);
+    if (!(ms >= 1 && ms <= MAX_DELAY_MS)) ms = 1;
+    const timer = new Timeout(this, this.nextId++, callback, args, ms, repeat);
+    this.byId.set(timer.id, timer);
+    this.referencedTimers++;
+    this.schedule(timer);
+    return timer;
+  }
+
+  clearTimer(handle: unknown): void {
+    const timer = handle instanceof Timeout ? handle : this.byId.get(Number(handle));
+    if (!timer || !this.byId.has(timer.id)) return;
+    this.byId.delete(timer.id);
+    this.timers.remove(timer);
+    if (timer.referenced) this.referencedTimers--;
+  }
+
+  setReferenced(timer: Timeout, referenced: boolean): void {
+    if (timer.referenced === referenced) return;
+    timer.referenced = referenced;
+    if (this.byId.has(timer.id)) this.referencedTimers += referenced ? 1 : -1;
+  }
+
+  reschedule(timer: Timeout): void {
+    if (!this.byId.has(timer.id)) return;
+    this.timers.remove(timer);
+    this.schedule(timer);
+  }
+
+  /** Something other than a timer (a device, a socket) keeps the service alive. */
+  retain(): void {
+    this.otherReferences++;
+  }
+  release(): void {
+    this.otherReferences--;
+  }
+
+  /** Run one due timer, or say what to wait for; see the TURN_* constants. */
+  turn(): number {
+    const next = this.timers.peek();
+    if (next && next.deadline <= this.now()) {
+      this.timers.pop();
+      if (next.repeat) this.schedule(next);
+      else this.clearTimer(next);
+      next.callback(...next.args);
+      return TURN_RAN_WORK;
+    }
+    if (this.referencedTimers > 0 && next) return next.deadline;
+    if (this.otherReferences > 0) return next ? next.deadline : TURN_WAIT_FOR_EVENTS;
+    return TURN_NOTHING_PENDING;
+  }
+
+  private schedule(timer: Timeout): void {
+    timer.deadline = this.now() + timer.delayMs * NS_PER_MS;
+    timer.sequence = this.nextSequence++;
+    this.timers.push(timer);
+  }
+}

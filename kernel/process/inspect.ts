@@ -1,0 +1,206 @@
+/**
+ * Readable formatting of any value, in the style of Node's util.inspect:
+ * `{ a: 1, b: [ 1, 2 ] }`, `Map(1) { 'k' => 1 }`, `Uint8Array(2) [ 1, 2 ]`,
+ * nesting cut at a depth, long output broken over lines.
+ * (Node's own implementation, extracted for browsers as node-inspect-extracted,
+ * needs WeakRef and FinalizationRegistry, which QuickJS 2021-03-27 lacks.)
+ */
+
+export interface InspectOptions {
+  /** Levels of nesting shown before `[Object]`; Node's default is 2. */
+  depth?: number;
+  /** Rewrites an error's stack before it is shown (used to map it to TypeScript lines). */
+  mapStack?: (stack: string) => string;
+}
+
+const BREAK_LENGTH = 80;
+const MAX_ITEMS = 100;
+const MAX_STRING = 10000;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const TYPED_ARRAY = Object.getPrototypeOf(Uint8Array);
+
+interface Context {
+  depth: number;
+  seen: object[];
+  mapStack: (stack: string) => string;
+}
+
+export function inspect(value: unknown, options: InspectOptions = {}): string {
+  const ctx: Context = { depth: options.depth ?? 2, seen: [], mapStack: options.mapStack ?? ((s) => s) };
+  return formatValue(ctx, value, 0, false);
+}
+
+export function quoteString(s: string): string {
+  const quote = !s.includes("'") ? "'" : !s.includes('"') ? '"' : !s.includes("`") ? "`" : "'";
+  let out = "";
+  const shown = s.length > MAX_STRING ? s.slice(0, MAX_STRING) : s;
+  for (const ch of shown) {
+    const code = ch.charCodeAt(0);
+    if (ch === quote || ch === "\\") out += "\\" + ch;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\t") out += "\\t";
+    else if (ch === "\r") out += "\\r";
+    else if (code < 0x20 || code === 0x7f) out += "\\x" + code.toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  const more = s.length > MAX_STRING ? `... ${s.length - MAX_STRING} more characters` : "";
+  return quote + out + quote + more;
+}
+
+function formatPrimitive(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "string": return quoteString(value);
+    case "number": return Object.is(value, -0) ? "-0" : String(value);
+    case "bigint": return `${value}n`;
+    case "boolean": return String(value);
+    case "undefined": return "undefined";
+    case "symbol": return value.toString();
+  }
+  return value === null ? "null" : undefined;
+}
+
+function constructorName(obj: object): string | null {
+  let proto = Object.getPrototypeOf(obj);
+  while (proto) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, "constructor");
+    if (descriptor && typeof descriptor.value === "function" && descriptor.value.name) return descriptor.value.name;
+    proto = Object.getPrototypeOf(proto);
+  }
+  return null;
+}
+
+function formatKey(key: string | symbol): string {
+  if (typeof key === "symbol") return `[${key.toString()}]`;
+  return IDENTIFIER.test(key) ? key : quoteString(key);
+}
+
+function formatProperty(ctx: Context, obj: object, key: string | symbol, level: number): string {
+  const d = Object.getOwnPropertyDescriptor(obj, key)!;
+  let shown: string;
+  if (d.get || d.set) shown = d.get && d.set ? "[Getter/Setter]" : d.get ? "[Getter]" : "[Setter]";
+  else shown = formatValue(ctx, d.value, level + 1, true);
+  return `${formatKey(key)}: ${shown}`;
+}
+
+function ownEntries(ctx: Context, obj: object, level: number, skipIndices: boolean): string[] {
+  const out: string[] = [];
+  for (const key of Object.keys(obj)) {
+    if (skipIndices && /^(0|[1-9]\d*)$/.test(key)) continue;
+    out.push(formatProperty(ctx, obj, key, level));
+  }
+  for (const sym of Object.getOwnPropertySymbols(obj)) {
+    if (Object.getOwnPropertyDescriptor(obj, sym)!.enumerable) out.push(formatProperty(ctx, obj, sym, level));
+  }
+  return out;
+}
+
+function formatFunction(fn: Function): string {
+  const source = Function.prototype.toString.call(fn);
+  const kind = source.startsWith("class") ? "class" : fn.constructor?.name === "AsyncFunction" ? "AsyncFunction"
+    : fn.constructor?.name === "GeneratorFunction" ? "GeneratorFunction" : "Function";
+  return fn.name ? `[${kind}: ${fn.name}]` : kind === "class" ? "[class (anonymous)]" : `[${kind} (anonymous)]`;
+}
+
+function formatError(ctx: Context, err: Error): string {
+  const stack = typeof err.stack === "string" ? err.stack : "";
+  const head = `${err.name ?? "Error"}: ${err.message ?? ""}`.replace(/: $/, "");
+  const body = stack ? ctx.mapStack(stack).replace(/\n$/, "") : "";
+  return body ? `${head}\n${body}` : `[${head}]`;
+}
+
+/** Join entries on one line when they fit, else one per line (numbers packed in rows). */
+function wrap(entries: string[], open: string, close: string, level: number, prefix: string): string {
+  const start = prefix ? prefix + " " : "";
+  if (entries.length === 0) return `${start}${open}${close}`;
+  const single = `${start}${open} ${entries.join(", ")} ${close}`;
+  if (single.length + level * 2 <= BREAK_LENGTH && !single.includes("\n")) return single;
+  const indent = "  ".repeat(level + 1);
+  const lines: string[] = [];
+  const short = entries.length > 6 && entries.every((e) => e.length <= 6);
+  if (short) {
+    let line = "";
+    for (const e of entries) {
+      const next = line ? `${line}, ${e}` : e;
+      if (indent.length + next.length + 1 > BREAK_LENGTH && line) {
+        lines.push(line + ",");
+        line = e;
+      } else line = next;
+    }
+    lines.push(line);
+  } else {
+    entries.forEach((e, i) => lines.push(e.replace(/\n/g, "\n" + indent) + (i < entries.length - 1 ? "," : "")));
+  }
+  return `${start}${open}\n${lines.map((l) => indent + l).join("\n")}\n${"  ".repeat(level)}${close}`;
+}
+
+function limited<T>(items: T[], show: (item: T) => string): string[] {
+  const out = items.slice(0, MAX_ITEMS).map(show);
+  if (items.length > MAX_ITEMS) out.push(`... ${items.length - MAX_ITEMS} more item${items.length - MAX_ITEMS > 1 ? "s" : ""}`);
+  return out;
+}
+
+function formatValue(ctx: Context, value: unknown, level: number, nested: boolean): string {
+  const primitive = formatPrimitive(value);
+  if (primitive !== undefined) return primitive;
+  if (typeof value === "function") return formatFunction(value);
+  const obj = value as object;
+  if (ctx.seen.includes(obj)) return "[Circular]";
+
+  if (obj instanceof Error) return nested && level > ctx.depth ? `[${obj.name}: ${obj.message}]` : formatError(ctx, obj);
+  if (obj instanceof Date) return isNaN(obj.getTime()) ? "Invalid Date" : obj.toISOString();
+  if (obj instanceof RegExp) return obj.toString();
+  if (obj instanceof Promise) return "Promise { <state unknown> }";
+  if (obj instanceof WeakMap || obj instanceof WeakSet) return `${constructorName(obj)} { <items unknown> }`;
+
+  const name = constructorName(obj);
+  const isArray = Array.isArray(obj);
+  if (level > ctx.depth) return isArray ? "[Array]" : `[${name ?? "Object"}]`;
+
+  ctx.seen.push(obj);
+  try {
+    if (isArray) {
+      const arr = obj as unknown[];
+      const items: string[] = [];
+      let holes = 0;
+      const flushHoles = () => {
+        if (holes) items.push(`<${holes} empty item${holes > 1 ? "s" : ""}>`);
+        holes = 0;
+      };
+      for (let i = 0; i < Math.min(arr.length, MAX_ITEMS); i++) {
+        if (!(i in arr)) { holes++; continue; }
+        flushHoles();
+        items.push(formatValue(ctx, arr[i], level + 1, true));
+      }
+      flushHoles();
+      if (arr.length > MAX_ITEMS) items.push(`... ${arr.length - MAX_ITEMS} more items`);
+      items.push(...ownEntries(ctx, arr, level, true));
+      return wrap(items, "[", "]", level, name && name !== "Array" ? `${name}(${arr.length})` : "");
+    }
+    if (obj instanceof TYPED_ARRAY) {
+      const typed = obj as unknown as ArrayLike<number | bigint>;
+      const items = limited(Array.from(typed), (v) => formatPrimitive(v)!);
+      return wrap(items, "[", "]", level, `${name}(${typed.length})`);
+    }
+    if (obj instanceof ArrayBuffer) {
+      const bytes = Array.from(new Uint8Array(obj).slice(0, 50), (b) => b.toString(16).padStart(2, "0"));
+      const more = obj.byteLength > 50 ? ` ... ${obj.byteLength - 50} more bytes` : "";
+      return `ArrayBuffer { [Uint8Contents]: <${bytes.join(" ")}${more}>, byteLength: ${obj.byteLength} }`;
+    }
+    if (obj instanceof Map) {
+      const items = limited([...obj], ([k, v]) => `${formatValue(ctx, k, level + 1, true)} => ${formatValue(ctx, v, level + 1, true)}`);
+      return wrap([...items, ...ownEntries(ctx, obj, level, false)], "{", "}", level, `${name}(${obj.size})`);
+    }
+    if (obj instanceof Set) {
+      const items = limited([...obj], (v) => formatValue(ctx, v, level + 1, true));
+      return wrap([...items, ...ownEntries(ctx, obj, level, false)], "{", "}", level, `${name}(${obj.size})`);
+    }
+    const boxed = obj instanceof Number || obj instanceof String || obj instanceof Boolean;
+    const entries = ownEntries(ctx, obj, level, obj instanceof String);
+    const prefix = boxed ? `[${name}: ${formatPrimitive(obj.valueOf())}]`
+      : name === null ? "[Object: null prototype]" : name === "Object" ? "" : name;
+    if (boxed && entries.length === 0) return prefix;
+    return wrap(entries, "{", "}", level, prefix);
+  } finally {
+    ctx.seen.pop();
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The runtime API a service imports as `"toro"`:
+ *
+ *     import { argv, env, exit } from "toro";
+ */
+import { hw } from "./hw.ts";
+import { bootParameters } from "./process/boot.ts";
+
+/** Exit codes 124-127 belong to the runtime (timeout, CPU fault, no exit code). */
+export const MAX_EXIT_CODE = 123;
+
+/** The service's arguments: the words after `--` on `toro run`. */
+export const argv: string[] = bootParameters.argv;
+
+/** The service's environment: each `--env KEY=VALUE` on `toro run`. */
+export const env: Record<string, string> = bootParameters.env;
+
+/** End the service, and the VM, with an exit code from 0 to 123. */
+export function exit(code = 0): never {
+  if (!Number.isInteger(code) || code < 0 || code > MAX_EXIT_CODE) {
+    throw new RangeError(`exit code must be an integer from 0 to ${MAX_EXIT_CODE}, got ${String(code)}`);
+  }
+  return hw.exit(code);
+}
+
+export interface MemoryUsage {
+  /** RAM the kernel manages, in bytes. */
+  totalBytes: number;
+  /** RAM not yet handed out. */
+  freeBytes: number;
+  /** Bytes allocated by malloc on this core, the JavaScript heap included. */
+  heapBytes: number;
+}
+
+export function memoryUsage(): MemoryUsage {
+  const m = hw.memory();
+  return { totalBytes: m.pagesTotal * m.pageSize, freeBytes: m.pagesFree * m.pageSize, heapBytes: m.heapBytes };
+}
+
+/** The boot timeline: milliseconds from the VM's first instruction to each named point. */
+export function bootTimeline(): { name: string; ms: number }[] {
+  return hw.marks().map(([name, ns]) => ({ name, ms: ns / 1e6 }));
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs what Toro needs on Debian 12 (Debian packages, npm packages),
+# and says nothing when everything is already there.
+set -e
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+missing=""
+command -v qemu-system-x86_64 >/dev/null 2>&1 || missing="$missing qemu-system-x86"
+[ -f /usr/lib/x86_64-linux-musl/libc.a ] || missing="$missing musl-dev"
+command -v gcc >/dev/null 2>&1 || missing="$missing gcc"
+command -v make >/dev/null 2>&1 || missing="$missing make"
+command -v ld >/dev/null 2>&1 || missing="$missing binutils"
+if [ -n "$missing" ]; then
+  echo "toro: installing Debian packages:$missing" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >&2
+fi
+
+stamp="$root/node_modules/.package-lock.json"
+if [ ! -f "$stamp" ] || [ "$root/package-lock.json" -nt "$stamp" ]; then
+  echo "toro: installing npm packages" >&2
+  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) >&2
+fi
