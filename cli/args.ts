@@ -24,6 +24,7 @@ export type Command =
   | { name: "build"; options: BuildOptions }
   | { name: "run"; options: RunOptions }
   | { name: "check"; target: string }
+  | { name: "setup" }
   | { name: "help" }
   | { name: "version" };
 
@@ -42,6 +43,7 @@ commands:
         build one bootable ELF and print its path and size
   check <service dir | file.ts>
         type-check the service with tsc against Toro's API
+  setup                 install what is missing and build the platform (every command does this as needed)
   help, --help          this text
   version, --version    Toro's version
 
@@ -54,7 +56,7 @@ export function parseSize(text: string): number {
   const n = Number(m[1]);
   const unit = (m[2] ?? "M")[0].toUpperCase();
   const mib = unit === "G" ? n * 1024 : unit === "K" ? n / 1024 : n;
-  if (!Number.isInteger(mib) || mib < 4) throw new CliError(`--mem: ${text} is too small; give at least 4M in whole MiB`);
+  if (!Number.isInteger(mib) || mib < 2) throw new CliError(`--mem: ${text} is too small; give at least 2M in whole MiB`);
   if (mib > 3 * 1024) throw new CliError(`--mem: ${text} is more than the 3G Toro maps today`);
   return mib;
 }
@@ -91,6 +93,10 @@ export function parseArgs(argv: string[]): Command {
   const [command, ...rest] = argv;
   if (!command || command === "help" || command === "--help" || command === "-h") return { name: "help" };
   if (command === "version" || command === "--version") return { name: "version" };
+  if (command === "setup") {
+    if (rest.length) throw new CliError(`setup takes no arguments`);
+    return { name: "setup" };
+  }
   if (command !== "run" && command !== "build" && command !== "check") {
     throw new CliError(`unknown command "${command}"\n\n${USAGE}`);
   }

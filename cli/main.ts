@@ -6,6 +6,7 @@ import { build } from "./build.ts";
 import { check } from "./check.ts";
 import { CliError } from "./errors.ts";
 import { TORO_ROOT } from "./paths.ts";
+import { ensurePlatform } from "./platform.ts";
 import { runVm, vmConfig } from "./run.ts";
 
 const log = (line: string) => process.stderr.write(line + "\n");
@@ -22,6 +23,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case "version":
       console.log(JSON.parse(readFileSync(join(TORO_ROOT, "package.json"), "utf8")).version);
+      return 0;
+    case "setup":
+      ensurePlatform(log);
       return 0;
     case "check":
       return check(command.target);

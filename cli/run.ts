@@ -10,6 +10,7 @@ import type { RunOptions } from "./args.ts";
 import { chooseAccelerator, realHost } from "./accel.ts";
 import { CliError } from "./errors.ts";
 import { EXIT_NO_REPORT, EXIT_TIMEOUT, outcomeOfQemuStatus } from "./exit-codes.ts";
+import { leastMemoryMiB } from "./image.ts";
 import { BUILD_DIR } from "./paths.ts";
 import { ensurePlatform } from "./platform.ts";
 import { MAX_CMDLINE, QEMU, qemuArgs, type VmConfig } from "./qemu.ts";
@@ -20,6 +21,8 @@ export interface RunIo {
 }
 
 export function vmConfig(image: string, options: RunOptions, log: (line: string) => void): VmConfig {
+  const least = leastMemoryMiB(image);
+  if (options.memoryMiB < least) throw new CliError(`--mem ${options.memoryMiB}M is less than this image needs (${least}M)`);
   const choice = chooseAccelerator(options.accel, realHost(QEMU, ensurePlatform(log).referenceImage, join(BUILD_DIR, "accel-probe.json")));
   const words = [`toro.epoch_ms=${Date.now()}`, ...(options.trace ? ["toro.trace"] : []), ...encodeCmdline(options.args, options.env)];
   const cmdline = words.join(" ");

@@ -13,11 +13,6 @@ export interface MemoryInfo {
   heapBytes: number;
 }
 
-/** What the event loop's `turn()` returns to the host, besides a deadline in ns since boot. */
-export const TURN_RAN_WORK = 0;
-export const TURN_WAIT_FOR_EVENTS = -1;
-export const TURN_NOTHING_PENDING = -2;
-
 export type UncaughtKind = "error" | "rejection";
 
 export interface Hardware {
@@ -38,7 +33,8 @@ export interface Hardware {
   memory(): MemoryInfo;
   /**
    * Hand the host the event loop: after draining microtasks it calls `turn`,
-   * and sleeps until the deadline `turn` returns; `uncaught` reports an
+   * and sleeps until the deadline `turn` returns (see event-loop.ts for the
+   * values besides deadlines); `uncaught` reports an
    * error nobody caught before the host ends the VM.
    */
   setLoop(turn: () => number, uncaught: (error: unknown, kind: UncaughtKind) => void): void;

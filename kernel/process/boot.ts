@@ -1,9 +1,10 @@
 /**
  * Boot of the process unit: the first kernel code to run in the image.
  * It installs the globals a service expects (console, timers,
- * queueMicrotask, performance), hands the event loop to the host, and marks
+ * queueMicrotask, performance, missing ES2022+ built-ins), hands the event loop to the host, and marks
  * the moment control passes to the service's own code.
  */
+import "./polyfills.ts";
 import { hw } from "../hw.ts";
 import { createConsole } from "./console.ts";
 import { parseCmdline } from "./cmdline.ts";

@@ -5,7 +5,11 @@
  * host how long it may sleep.
  */
 import { TimerHeap, type HeapTimer } from "./timer-heap.ts";
-import { TURN_NOTHING_PENDING, TURN_RAN_WORK, TURN_WAIT_FOR_EVENTS } from "../hw.ts";
+
+/** What turn() returns to the host besides a deadline in ns since boot (platform/js/host.c agrees). */
+export const TURN_RAN_WORK = 0;
+export const TURN_WAIT_FOR_EVENTS = -1;
+export const TURN_NOTHING_PENDING = -2;
 
 const NS_PER_MS = 1e6;
 /** As in Node: delays outside 1..2^31-1 ms become 1 ms. */

@@ -98,7 +98,8 @@ function formatFunction(fn: Function): string {
   const source = Function.prototype.toString.call(fn);
   const kind = source.startsWith("class") ? "class" : fn.constructor?.name === "AsyncFunction" ? "AsyncFunction"
     : fn.constructor?.name === "GeneratorFunction" ? "GeneratorFunction" : "Function";
-  return fn.name ? `[${kind}: ${fn.name}]` : kind === "class" ? "[class (anonymous)]" : `[${kind} (anonymous)]`;
+  if (kind === "class") return `[class ${fn.name || "(anonymous)"}]`;
+  return fn.name ? `[${kind}: ${fn.name}]` : `[${kind} (anonymous)]`;
 }
 
 function formatError(ctx: Context, err: Error): string {

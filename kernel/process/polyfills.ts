@@ -1,0 +1,76 @@
+/**
+ * The ES2022/ES2023 built-ins QuickJS 2021-03-27 lacks and TypeScript users
+ * reach for: `at`, `Object.hasOwn`, `findLast`/`findLastIndex`, and the
+ * copying array methods (`toSorted`, `toReversed`, `toSpliced`, `with`).
+ * Each follows its specification's steps; installed only where missing,
+ * non-enumerable like the built-ins.
+ */
+
+type Indexed = { length: number; [i: number]: unknown };
+
+function define(target: object, name: string, value: Function): void {
+  if (!(name in target)) Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+}
+
+function relativeIndex(length: number, index: unknown): number {
+  const n = Math.trunc(Number(index)) || 0;
+  return n < 0 ? length + n : n;
+}
+
+function at(this: Indexed, index: unknown) {
+  const k = relativeIndex(this.length, index);
+  return k >= 0 && k < this.length ? this[k] : undefined;
+}
+
+function findLast(this: Indexed, predicate: (v: unknown, i: number, o: unknown) => unknown, thisArg?: unknown) {
+  for (let i = this.length - 1; i >= 0; i--) if (predicate.call(thisArg, this[i], i, this)) return this[i];
+  return undefined;
+}
+
+function findLastIndex(this: Indexed, predicate: (v: unknown, i: number, o: unknown) => unknown, thisArg?: unknown) {
+  for (let i = this.length - 1; i >= 0; i--) if (predicate.call(thisArg, this[i], i, this)) return i;
+  return -1;
+}
+
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+
+for (const proto of [Array.prototype, String.prototype, TypedArrayPrototype]) define(proto, "at", at);
+for (const proto of [Array.prototype, TypedArrayPrototype]) {
+  define(proto, "findLast", findLast);
+  define(proto, "findLastIndex", findLastIndex);
+}
+define(Object, "hasOwn", (obj: object, key: PropertyKey) => Object.prototype.hasOwnProperty.call(Object(obj), key));
+
+define(Array.prototype, "toReversed", function (this: unknown[]) {
+  return Array.from(this).reverse();
+});
+define(Array.prototype, "toSorted", function (this: unknown[], compare?: (a: unknown, b: unknown) => number) {
+  if (compare !== undefined && typeof compare !== "function") throw new TypeError("The comparison function must be a function or undefined");
+  return Array.from(this).sort(compare);
+});
+define(Array.prototype, "toSpliced", function (this: unknown[], ...args: [number, number, ...unknown[]]) {
+  const copy = Array.from(this);
+  if (args.length > 0) copy.splice(...args);
+  return copy;
+});
+define(Array.prototype, "with", function (this: unknown[], index: number, value: unknown) {
+  const k = relativeIndex(this.length, index);
+  if (k < 0 || k >= this.length) throw new RangeError("Invalid index : " + index);
+  const copy = Array.from(this);
+  copy[k] = value;
+  return copy;
+});
+type Typed = Uint8Array & { constructor: new (source: ArrayLike<number>) => Uint8Array };
+define(TypedArrayPrototype, "toReversed", function (this: Typed) {
+  return new this.constructor(this).reverse();
+});
+define(TypedArrayPrototype, "toSorted", function (this: Typed, compare?: (a: number, b: number) => number) {
+  return new this.constructor(this).sort(compare);
+});
+define(TypedArrayPrototype, "with", function (this: Typed, index: number, value: number) {
+  const k = relativeIndex(this.length, index);
+  if (k < 0 || k >= this.length) throw new RangeError("Invalid typed array index");
+  const copy = new this.constructor(this);
+  copy[k] = value;
+  return copy;
+});

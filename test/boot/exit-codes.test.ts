@@ -1,0 +1,92 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { build } from "../../cli/build.ts";
+import { outcomeOfQemuStatus } from "../../cli/exit-codes.ts";
+import { bootDirect, lineOf, service, toro } from "./helpers.ts";
+
+for (const code of [0, 7, 123]) {
+  test(`exit(${code}) is the exit code of toro run`, async () => {
+    const r = await toro(["run", service("exit-code"), "--env", `CODE=${code}`]);
+    assert.equal(r.stdout, `exiting with ${code}\n`);
+    assert.equal(r.code, code, r.stderr);
+  });
+}
+
+test("exit() outside 0-123 is a RangeError, hence an uncaught error", async () => {
+  const r = await toro(["run", service("exit-code"), "--env", "CODE=124"]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /Uncaught RangeError: exit code must be an integer from 0 to 123, got 124/);
+});
+
+test("a default-exported main's resolved number is the exit code", async () => {
+  const r = await toro(["run", service("main-default"), "--", "a", "b"]);
+  assert.equal(r.stdout, "main ran with 2 arguments\n");
+  assert.equal(r.code, 9);
+});
+
+test("an uncaught error prints its message and a stack in TypeScript lines, and exits 1", async () => {
+  const file = service("crash");
+  const r = await toro(["run", file]);
+  assert.equal(r.code, 1);
+  const lines = r.stdout.split("\n");
+  assert.equal(lines[0], "about to fail");
+  assert.equal(lines[1], "Uncaught Error: the input is not valid");
+  assert.match(lines[2] + lines[3], new RegExp(`at validate \\(test/services/crash\\.ts:${lineOf(file, "throw")}\\)`));
+  assert.match(r.stdout, new RegExp(`at validate \\(test/services/crash\\.ts:${lineOf(file, "recurse")}\\)`));
+  assert.match(r.stdout, new RegExp(`at <anonymous> \\(test/services/crash\\.ts:${lineOf(file, "call")}\\)`));
+  assert.doesNotMatch(r.stdout, /crash\.ts:\d+\).*\n[^\n]*bundle\.js:\d+\)[^\n]*\n[^\n]*crash\.ts/);
+});
+
+test("an unhandled rejection is reported as uncaught (in promise), and exits 1", async () => {
+  const file = service("reject");
+  const r = await toro(["run", file]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^Uncaught \(in promise\) TypeError: the resource is gone\n/);
+  assert.match(r.stdout, new RegExp(`at load \\(test/services/reject\\.ts:${lineOf(file, "throw")}\\)`));
+});
+
+test("--timeout stops a service that does not end, with exit code 124", async () => {
+  const started = Date.now();
+  const r = await toro(["run", service("forever"), "--timeout", "1500ms"]);
+  assert.equal(r.code, 124);
+  assert.match(r.stdout, /running forever/);
+  assert.match(r.stderr, /timed out after 1500 ms/);
+  assert.ok(Date.now() - started < 60_000);
+});
+
+test("a CPU fault prints a register dump and exits with 125", async () => {
+  const { image } = await build(service("echo-args"), join(import.meta.dirname, "..", "services", "build", "fault.elf"));
+  const vm = bootDirect({ image, cmdline: "toro.selftest=fault" });
+  let out = "";
+  vm.stdout.on("data", (d) => (out += d));
+  const status = await new Promise<number | null>((resolve) => vm.on("close", resolve));
+  assert.deepEqual(outcomeOfQemuStatus(status), { kind: "exited", code: 125 });
+  assert.match(out, /toro: CPU fault on core 0: page fault \(vector 14/);
+  assert.match(out, /faulting address \(cr2\) 0000000000000000: page not present on write/);
+  assert.match(out, /rip [0-9a-f]{16}  rsp [0-9a-f]{16}/);
+});
+
+test("bad usage is exit code 2 with a clear message, and starts no VM", async () => {
+  const cases: [string[], RegExp][] = [
+    [["run", "does/not/exist.ts"], /does\/not\/exist\.ts: no such file or directory/],
+    [["run", service("echo-args"), "--mem", "lots"], /--mem: cannot read "lots"/],
+    [["run", service("echo-args"), "--accel", "warp"], /--accel: expected one of auto, kvm, tcg/],
+    [["run", "missing.elf"], /missing\.elf: no such image/],
+    [["run", "package-lock.json.elf"], /no such image/],
+    [["run", service("echo-args"), "--mem", "2M"], /--mem 2M is less than this image needs \(\d+M\)/],
+    [["build", "package.json"], /a service is a \.ts or \.js file/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await toro(args);
+    assert.equal(r.code, 2, args.join(" "));
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, "");
+  }
+});
+
+test("a service that does not bundle gets esbuild's message with the file and line", async () => {
+  const r = await toro(["build", join(import.meta.dirname, "..", "services", "broken", "main.ts")]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /cannot bundle .*broken\/main\.ts:\n.*Could not resolve "\.\/missing-module".*test\/services\/broken\/main\.ts:2:\d+/s);
+});

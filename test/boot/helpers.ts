@@ -1,0 +1,48 @@
+/** Helpers for tests that build and boot real images. */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { qemuArgs, QEMU, type VmConfig } from "../../cli/qemu.ts";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const TORO = join(ROOT, "toro");
+
+export function service(name: string): string {
+  return join(ROOT, "test", "services", `${name}.ts`);
+}
+
+/** The line of a `// @marker` comment in a source file, so tests never hard-code line numbers. */
+export function lineOf(file: string, marker: string): number {
+  const index = readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(`// @${marker}`));
+  if (index < 0) throw new Error(`no // @${marker} in ${file}`);
+  return index + 1;
+}
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the toro CLI as a user would. A test that hangs is stopped after `limitMs`. */
+export function toro(args: string[], limitMs = 120_000, cwd = ROOT): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TORO, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), limitMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Boot an image with QEMU directly, for what the CLI does not expose (self-tests, CPU sampling). */
+export function bootDirect(vm: Partial<VmConfig> & { image: string }) {
+  const config: VmConfig = { memoryMiB: 32, accel: "tcg", machine: "microvm", cmdline: "", ...vm };
+  return spawn(QEMU, qemuArgs(config), { stdio: ["ignore", "pipe", "pipe"] });
+}

@@ -1,0 +1,59 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseArgs, parseDuration, parseSize } from "../../cli/args.ts";
+import { CliError } from "../../cli/errors.ts";
+
+test("run takes its flags, repeated --env, and the service's arguments after --", () => {
+  const c = parseArgs(["run", "svc", "--mem", "16M", "--accel=tcg", "--timeout", "2s", "--env", "A=1", "--env", "B=x=y",
+    "--machine", "q35", "--", "--not-a-flag", "two"]);
+  assert.equal(c.name, "run");
+  if (c.name !== "run") return;
+  assert.deepEqual(c.options, {
+    target: "svc", memoryMiB: 16, accel: "tcg", machine: "q35", timeoutMs: 2000,
+    env: { A: "1", B: "x=y" }, args: ["--not-a-flag", "two"], trace: false,
+  });
+});
+
+test("defaults: 32 MiB, auto accelerator, microvm, no timeout", () => {
+  const c = parseArgs(["run", "examples/hello"]);
+  assert.equal(c.name === "run" && c.options.memoryMiB, 32);
+  assert.equal(c.name === "run" && c.options.accel, "auto");
+  assert.equal(c.name === "run" && c.options.machine, "microvm");
+  assert.equal(c.name === "run" && c.options.timeoutMs, undefined);
+});
+
+test("build takes -o", () => {
+  assert.deepEqual(parseArgs(["build", "svc.ts", "-o", "out.elf"]), { name: "build", options: { target: "svc.ts", output: "out.elf" } });
+});
+
+test("sizes and durations", () => {
+  assert.equal(parseSize("16M"), 16);
+  assert.equal(parseSize("1G"), 1024);
+  assert.equal(parseSize("64"), 64);
+  assert.equal(parseSize("512MiB"), 512);
+  assert.equal(parseDuration("30s"), 30_000);
+  assert.equal(parseDuration("250ms"), 250);
+  assert.equal(parseDuration("2m"), 120_000);
+  assert.equal(parseDuration("1.5"), 1500);
+});
+
+const rejects: [string[], RegExp][] = [
+  [["run"], /name a service/],
+  [["run", "a", "b"], /one service at a time/],
+  [["run", "a", "--mem", "lots"], /--mem: cannot read "lots"/],
+  [["run", "a", "--mem", "1M"], /too small/],
+  [["run", "a", "--accel", "hvf"], /--accel: expected one of auto, kvm, tcg/],
+  [["run", "a", "--timeout", "soon"], /--timeout: cannot read/],
+  [["run", "a", "--env", "=x"], /--env: expected KEY=VALUE/],
+  [["run", "a", "--env"], /--env needs a value/],
+  [["run", "a", "--frobnicate"], /unknown option --frobnicate/],
+  [["build", "a", "--mem", "16M"], /--mem is an option of run, not build/],
+  [["build", "a", "--", "x"], /for run only/],
+  [["run", "a", "-o", "x.elf"], /-o is an option of build/],
+  [["launch"], /unknown command "launch"/],
+];
+for (const [argv, message] of rejects) {
+  test(`rejects ${argv.join(" ")}`, () => {
+    assert.throws(() => parseArgs(argv), (e: unknown) => e instanceof CliError && message.test(e.message));
+  });
+}

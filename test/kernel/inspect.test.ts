@@ -1,0 +1,66 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { inspect } from "../../kernel/process/inspect.ts";
+import { format } from "../../kernel/process/format.ts";
+
+// Expected strings are what Node's util.inspect prints for the same values.
+const cases: [string, unknown, string][] = [
+  ["object", { a: 1, b: "x", c: [1, 2, { d: null }], e: undefined }, "{ a: 1, b: 'x', c: [ 1, 2, { d: null } ], e: undefined }"],
+  ["map", new Map<unknown, unknown>([["a", 1], ["b", { c: 2 }]]), "Map(2) { 'a' => 1, 'b' => { c: 2 } }"],
+  ["set", new Set([1, "two"]), "Set(2) { 1, 'two' }"],
+  ["typed array", new Uint8Array([1, 2, 3]), "Uint8Array(3) [ 1, 2, 3 ]"],
+  ["class instance", new (class Foo { x = 1; s = "str"; })(), "Foo { x: 1, s: 'str' }"],
+  ["bigint", 10n, "10n"],
+  ["negative zero", -0, "-0"],
+  ["symbol", Symbol("s"), "Symbol(s)"],
+  ["function", function named() {}, "[Function: named]"],
+  ["class", class Widget {}, "[class Widget]"],
+  ["date", new Date(0), "1970-01-01T00:00:00.000Z"],
+  ["regexp", /re/g, "/re/g"],
+  ["depth", { nested: { deep: { deeper: { deepest: 1 } } } }, "{ nested: { deep: { deeper: [Object] } } }"],
+  ["string quoting", ["it's", "a\nb"], `[ "it's", 'a\\nb' ]`],
+  ["odd keys", { "a-b": 1, [Symbol("k")]: 2 }, "{ 'a-b': 1, [Symbol(k)]: 2 }"],
+  ["empty", [{}, []], "[ {}, [] ]"],
+  ["holes", [1, , 3], "[ 1, <1 empty item>, 3 ]"],
+  ["null prototype", Object.assign(Object.create(null), { a: 1 }), "[Object: null prototype] { a: 1 }"],
+  ["getter", { get g() { return 1; } }, "{ g: [Getter] }"],
+  ["boxed", new Number(3), "[Number: 3]"],
+];
+for (const [name, value, expected] of cases) {
+  test(`inspect: ${name}`, () => assert.equal(inspect(value), expected));
+}
+
+test("inspect: circular references", () => {
+  const a: Record<string, unknown> = { name: "a" };
+  a.self = a;
+  assert.equal(inspect(a), "{ name: 'a', self: [Circular] }");
+});
+
+test("inspect: long output breaks over lines; long number arrays pack into rows", () => {
+  const wide = { alpha: "a".repeat(30), beta: "b".repeat(30), gamma: "c".repeat(30) };
+  assert.equal(inspect(wide), `{\n  alpha: '${"a".repeat(30)}',\n  beta: '${"b".repeat(30)}',\n  gamma: '${"c".repeat(30)}'\n}`);
+  const numbers = inspect(Array.from({ length: 30 }, (_, i) => i * 1000));
+  assert.ok(numbers.startsWith("[\n  0, 1000, 2000,"), numbers);
+  assert.ok(numbers.split("\n").every((l) => l.length <= 80));
+});
+
+test("inspect: at most 100 items are shown", () => {
+  assert.match(inspect(new Array(150).fill(0)), /\.\.\. 50 more items/);
+});
+
+test("inspect: errors show their (mapped) stack", () => {
+  const err = new TypeError("bad");
+  err.stack = "    at f (bundle.js:10)\n";
+  assert.equal(inspect(err, { mapStack: (s) => s.replace("bundle.js:10", "main.ts:3") }), "TypeError: bad\n    at f (main.ts:3)");
+});
+
+test("format: util.format's placeholders", () => {
+  assert.equal(format(["%s=%d, %i%%", "x", 42.5, 42.5]), "x=42.5, 42%");
+  assert.equal(format(["%j and %o", { a: [1] }, { b: 2 }]), '{"a":[1]} and { b: 2 }');
+  assert.equal(format(["%s", 5n]), "5n");
+  assert.equal(format(["%c styled", "color: red"]), " styled");
+  assert.equal(format(["%s:%s", "only"]), "only:%s");
+  assert.equal(format(["a", 1, { b: "c" }, "d"]), "a 1 { b: 'c' } d");
+  assert.equal(format([{ a: 1 }, "s"]), "{ a: 1 } s");
+  assert.equal(format([]), "");
+});

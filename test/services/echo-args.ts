@@ -1,0 +1,4 @@
+// Prints what the service was given.
+import { argv, env } from "toro";
+
+console.log(JSON.stringify({ argv, env }));

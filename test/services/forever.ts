@@ -1,0 +1,3 @@
+// Never ends by itself: for --timeout.
+setInterval(() => {}, 1000);
+console.log("running forever");
