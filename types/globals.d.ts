@@ -35,7 +35,10 @@ interface Timeout {
 }
 
 declare function setTimeout<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): Timeout;
+/** So that `new Promise((resolve) => setTimeout(resolve, ms))` type-checks, as with Node's types. */
+declare function setTimeout(callback: (args: void) => void, ms?: number): Timeout;
 declare function setInterval<A extends unknown[]>(callback: (...args: A) => void, ms?: number, ...args: A): Timeout;
+declare function setInterval(callback: (args: void) => void, ms?: number): Timeout;
 declare function clearTimeout(timeout: Timeout | number | undefined | null): void;
 declare function clearInterval(timeout: Timeout | number | undefined | null): void;
 declare function queueMicrotask(callback: () => void): void;
