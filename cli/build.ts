@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { BUNDLE_NAME } from "../kernel/process/source-lines.ts";
 import { CliError } from "./errors.ts";
-import { lineTableFromSourceMap, mapBundleLocations } from "./line-table.ts";
+import { ENTRY_SOURCE, lineTableFromSourceMap, mapBundleLocations } from "./line-table.ts";
 import { KERNEL_DIR } from "./paths.ts";
 import { ensurePlatform } from "./platform.ts";
 
@@ -82,7 +82,7 @@ export async function build(target: string, output?: string, log: (line: string)
   let result: esbuild.BuildResult<{ write: false; sourcemap: "external"; outfile: string }>;
   try {
     result = await esbuild.build({
-      stdin: { contents: entry, resolveDir: service.dir, sourcefile: "toro-entry.ts", loader: "ts" },
+      stdin: { contents: entry, resolveDir: service.dir, sourcefile: ENTRY_SOURCE, loader: "ts" },
       bundle: true,
       format: "iife",
       target: "es2020",

@@ -1,6 +1,6 @@
 /** From esbuild's source map to the image's bundle-line → TypeScript-line table. */
 import { TraceMap, decodedMappings } from "@jridgewell/trace-mapping";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { basename, isAbsolute, relative, resolve, sep } from "node:path";
 import { encodeSourceLines, type SourceLine } from "../kernel/process/source-lines.ts";
 
 /**
@@ -14,8 +14,13 @@ function firstSourceLine(segments: readonly (readonly number[])[] | undefined): 
   return seg ? { source: seg[1], line: seg[2] + 1 } : undefined;
 }
 
+/** The name esbuild gives the generated entry (cli/build.ts), and how traces show it. */
+export const ENTRY_SOURCE = "toro-entry.ts";
+const ENTRY_DISPLAY = "<toro entry>";
+
 /** A path as the user should see it: relative when under `from`, else absolute. */
 function displayPath(path: string, from: string): string {
+  if (basename(path) === ENTRY_SOURCE) return ENTRY_DISPLAY;
   const rel = relative(from, path);
   return rel && !rel.startsWith(".." + sep) && rel !== ".." && !isAbsolute(rel) ? rel : path;
 }

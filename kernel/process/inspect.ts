@@ -102,9 +102,19 @@ function formatFunction(fn: Function): string {
   return fn.name ? `[${kind}: ${fn.name}]` : `[${kind} (anonymous)]`;
 }
 
+const NATIVE_ERROR_NAMES = ["Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "InternalError", "AggregateError"];
+
+/** As Node does: `class ValidationError extends Error {}` shows as ValidationError, though its name is "Error". */
+function errorName(err: Error): string {
+  const name = String(err.name ?? "Error");
+  const ctor = constructorName(err);
+  const inherited = !Object.prototype.hasOwnProperty.call(err, "name") && NATIVE_ERROR_NAMES.includes(name);
+  return inherited && ctor && ctor !== name ? ctor : name;
+}
+
 function formatError(ctx: Context, err: Error): string {
   const stack = typeof err.stack === "string" ? err.stack : "";
-  const head = `${err.name ?? "Error"}: ${err.message ?? ""}`.replace(/: $/, "");
+  const head = `${errorName(err)}: ${err.message ?? ""}`.replace(/: $/, "");
   const body = stack ? ctx.mapStack(stack).replace(/\n$/, "") : "";
   return body ? `${head}\n${body}` : `[${head}]`;
 }

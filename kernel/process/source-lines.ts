@@ -94,8 +94,16 @@ export class SourceLines {
     return l && this.sources[l.source] !== undefined ? `${this.sources[l.source]}:${l.line}` : undefined;
   }
 
-  /** Rewrite every "bundle.js:N" in a stack trace to its TypeScript location. */
+  /**
+   * Rewrite every "bundle.js:N" in a stack trace to its TypeScript location.
+   * Frames of the bundle's own glue, which no TypeScript line produced, are
+   * left out: they would only show bundle offsets.
+   */
   mapStack(stack: string): string {
-    return stack.replace(/bundle\.js:(\d+)/g, (whole, line) => this.lookup(Number(line)) ?? whole);
+    return stack
+      .split("\n")
+      .filter((frame) => !/\(bundle\.js(:\d+)?\)$/.test(frame) || this.lookup(Number(/:(\d+)\)$/.exec(frame)?.[1])) !== undefined)
+      .join("\n")
+      .replace(/bundle\.js:(\d+)/g, (whole, line) => this.lookup(Number(line)) ?? whole);
   }
 }

@@ -150,3 +150,5 @@ boot_pt: .skip 4096
 .globl boot_stack_bottom
 boot_stack_bottom: .skip 512 * 1024
 boot_stack_top:
+
+.section .note.GNU-stack, "", @progbits

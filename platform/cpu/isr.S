@@ -59,3 +59,5 @@ isr_common:
     popq %rax
     addq $16, %rsp
     iretq
+
+.section .note.GNU-stack, "", @progbits

@@ -50,3 +50,5 @@ one_and_half: .float 1.5
 two_and_half: .float 2.5
 four: .float 4.0
 message: .asciz "reference guest: hello\n"
+
+.section .note.GNU-stack, "", @progbits

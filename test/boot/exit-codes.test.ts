@@ -31,11 +31,11 @@ test("an uncaught error prints its message and a stack in TypeScript lines, and 
   assert.equal(r.code, 1);
   const lines = r.stdout.split("\n");
   assert.equal(lines[0], "about to fail");
-  assert.equal(lines[1], "Uncaught Error: the input is not valid");
+  assert.equal(lines[1], "Uncaught ValidationError: the input is not valid");
   assert.match(lines[2] + lines[3], new RegExp(`at validate \\(test/services/crash\\.ts:${lineOf(file, "throw")}\\)`));
   assert.match(r.stdout, new RegExp(`at validate \\(test/services/crash\\.ts:${lineOf(file, "recurse")}\\)`));
   assert.match(r.stdout, new RegExp(`at <anonymous> \\(test/services/crash\\.ts:${lineOf(file, "call")}\\)`));
-  assert.doesNotMatch(r.stdout, /crash\.ts:\d+\).*\n[^\n]*bundle\.js:\d+\)[^\n]*\n[^\n]*crash\.ts/);
+  assert.doesNotMatch(r.stdout, /bundle\.js/);
 });
 
 test("an unhandled rejection is reported as uncaught (in promise), and exits 1", async () => {

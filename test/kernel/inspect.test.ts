@@ -54,6 +54,20 @@ test("inspect: errors show their (mapped) stack", () => {
   assert.equal(inspect(err, { mapStack: (s) => s.replace("bundle.js:10", "main.ts:3") }), "TypeError: bad\n    at f (main.ts:3)");
 });
 
+test("inspect: an Error subclass shows its class, as in Node; an own name wins", () => {
+  class ValidationError extends Error {}
+  class Named extends Error {
+    constructor(m: string) {
+      super(m);
+      this.name = "Custom";
+    }
+  }
+  const stackless = (e: Error) => ((e.stack = ""), e);
+  assert.equal(inspect(stackless(new ValidationError("x"))), "[ValidationError: x]");
+  assert.equal(inspect(stackless(new Named("y"))), "[Custom: y]");
+  assert.equal(inspect(stackless(new RangeError("z"))), "[RangeError: z]");
+});
+
 test("format: util.format's placeholders", () => {
   assert.equal(format(["%s=%d, %i%%", "x", 42.5, 42.5]), "x=42.5, 42%");
   assert.equal(format(["%j and %o", { a: [1] }, { b: 2 }]), '{"a":[1]} and { b: 2 }');
