@@ -1,0 +1,73 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { resolveServiceEntry } from "../../cli/build.ts";
+import { CliError } from "../../cli/errors.ts";
+import { imageEnd, leastMemoryMiB } from "../../cli/image.ts";
+
+const scratch = () => mkdtempSync(join(tmpdir(), "toro-pieces-"));
+const fails = (fn: () => unknown, message: RegExp) =>
+  assert.throws(fn, (e: unknown) => e instanceof CliError && message.test(e.message));
+
+test("a service directory's entry: package.json main, else main.ts, else index.ts", () => {
+  const dir = scratch();
+  writeFileSync(join(dir, "index.ts"), "");
+  assert.equal(resolveServiceEntry(dir).entry, join(dir, "index.ts"));
+  writeFileSync(join(dir, "main.ts"), "");
+  assert.equal(resolveServiceEntry(dir).entry, join(dir, "main.ts"));
+  mkdirSync(join(dir, "src"));
+  writeFileSync(join(dir, "src", "server.ts"), "");
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ main: "src/server.ts" }));
+  const resolved = resolveServiceEntry(dir);
+  assert.equal(resolved.entry, join(dir, "src", "server.ts"));
+  assert.equal(resolved.dir, dir);
+});
+
+test("a file service is named after the file", () => {
+  const dir = scratch();
+  writeFileSync(join(dir, "api.ts"), "");
+  assert.deepEqual(resolveServiceEntry(join(dir, "api.ts")), { entry: join(dir, "api.ts"), name: "api", dir });
+});
+
+test("what is not a service is said clearly", () => {
+  const dir = scratch();
+  fails(() => resolveServiceEntry(join(dir, "nope.ts")), /no such file or directory/);
+  fails(() => resolveServiceEntry(dir), /needs a main\.ts or index\.ts/);
+  writeFileSync(join(dir, "notes.txt"), "");
+  fails(() => resolveServiceEntry(join(dir, "notes.txt")), /a service is a \.ts or \.js file/);
+  writeFileSync(join(dir, "package.json"), "{ not json");
+  fails(() => resolveServiceEntry(dir), /package\.json: not valid JSON/);
+});
+
+/** A minimal ELF64 header with one PT_LOAD program header. */
+function elf(paddr: bigint, memsz: bigint, machine = 62): Buffer {
+  const b = Buffer.alloc(64 + 56);
+  b.writeUInt32BE(0x7f454c46, 0);
+  b[4] = 2;
+  b.writeUInt16LE(machine, 18);
+  b.writeBigUInt64LE(64n, 32);
+  b.writeUInt16LE(56, 54);
+  b.writeUInt16LE(1, 56);
+  b.writeUInt32LE(1, 64);
+  b.writeBigUInt64LE(paddr, 64 + 24);
+  b.writeBigUInt64LE(memsz, 64 + 40);
+  return b;
+}
+
+test("an image's end and the least memory it needs come from its program headers", () => {
+  const dir = scratch();
+  const path = join(dir, "a.elf");
+  writeFileSync(path, elf(0x100000n, 0x180000n));
+  assert.equal(imageEnd(path), 0x280000);
+  assert.equal(leastMemoryMiB(path), 3);
+});
+
+test("files that are not Toro images are refused", () => {
+  const dir = scratch();
+  const write = (name: string, data: Buffer | string) => (writeFileSync(join(dir, name), data), join(dir, name));
+  fails(() => imageEnd(write("text.elf", "hello, not an image, just some text that is long enough to read")), /not an ELF file/);
+  fails(() => imageEnd(write("arm.elf", elf(0x100000n, 0x1000n, 183))), /not a 64-bit x86 ELF/);
+  fails(() => imageEnd(write("cut.elf", elf(0x100000n, 0x1000n).subarray(0, 80))), /truncated ELF program headers/);
+});
