@@ -4,6 +4,19 @@ import { CliError } from "./errors.ts";
 export type Accel = "auto" | "kvm" | "tcg";
 export type Machine = "microvm" | "q35";
 
+export type Network = { mode: "user" } | { mode: "tap"; ifname: string } | { mode: "none" };
+
+export interface PortForward {
+  protocol: "tcp" | "udp";
+  host: number;
+  guest: number;
+}
+
+export interface Disk {
+  path: string;
+  readOnly: boolean;
+}
+
 export interface RunOptions {
   target: string;
   memoryMiB: number;
@@ -13,6 +26,9 @@ export interface RunOptions {
   env: Record<string, string>;
   args: string[];
   trace: boolean;
+  net: Network;
+  forwards: PortForward[];
+  disks: Disk[];
 }
 
 export interface BuildOptions {
@@ -38,6 +54,9 @@ commands:
         --machine microvm|q35  machine type (default microvm)
         --timeout DURATION  stop the VM after e.g. 30s, 500ms or 2m (exit code 124)
         --env KEY=VALUE     set a variable in the service's env (repeatable)
+        --net user|tap[=NAME]|none  the network card's backend (default user: QEMU's NAT)
+        -p HOSTPORT:GUESTPORT[/udp]  forward a host port to the guest (user networking; repeatable)
+        --disk FILE[,ro]    attach a raw disk image as a virtio block device (repeatable)
         --trace             print the guest's boot timeline
   build <service dir | file.ts> [-o image.elf]
         build one bootable ELF and print its path and size
@@ -68,6 +87,32 @@ export function parseDuration(text: string): number {
   const ms = m[2] === "ms" ? n : m[2] === "m" ? n * 60_000 : n * 1000;
   if (ms <= 0) throw new CliError(`--timeout: must be more than zero`);
   return ms;
+}
+
+function parsePort(text: string, what: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new CliError(`${what}: "${text}" is not a port number (1-65535)`);
+  return n;
+}
+
+export function parseForward(text: string): PortForward {
+  const m = /^([^:]+):([^/]+)(?:\/(tcp|udp))?$/.exec(text);
+  if (!m) throw new CliError(`-p: expected HOSTPORT:GUESTPORT or HOSTPORT:GUESTPORT/udp, got "${text}"`);
+  return { protocol: (m[3] ?? "tcp") as "tcp" | "udp", host: parsePort(m[1], "-p"), guest: parsePort(m[2], "-p") };
+}
+
+export function parseNetwork(text: string): Network {
+  if (text === "user" || text === "none") return { mode: text };
+  const tap = /^tap(?:=([A-Za-z0-9_.-]{1,15}))?$/.exec(text);
+  if (tap) return { mode: "tap", ifname: tap[1] ?? "tap0" };
+  throw new CliError(`--net: expected user, tap, tap=NAME or none, got "${text}"`);
+}
+
+export function parseDisk(text: string): Disk {
+  const readOnly = text.endsWith(",ro");
+  const path = readOnly ? text.slice(0, -3) : text;
+  if (!path) throw new CliError(`--disk: expected FILE or FILE,ro`);
+  return { path, readOnly };
 }
 
 function parseEnv(text: string, env: Record<string, string>): void {
@@ -101,7 +146,10 @@ export function parseArgs(argv: string[]): Command {
     throw new CliError(`unknown command "${command}"\n\n${USAGE}`);
   }
 
-  const run: RunOptions = { target: "", memoryMiB: 32, accel: "auto", machine: "microvm", timeoutMs: undefined, env: {}, args: [], trace: false };
+  const run: RunOptions = {
+    target: "", memoryMiB: 32, accel: "auto", machine: "microvm", timeoutMs: undefined, env: {}, args: [], trace: false,
+    net: { mode: "user" }, forwards: [], disks: [],
+  };
   let output: string | undefined;
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -118,7 +166,7 @@ export function parseArgs(argv: string[]): Command {
     const eq = word.indexOf("=");
     const flag = eq > 0 && word.startsWith("--") ? word.slice(0, eq) : word;
     const inline = eq > 0 && word.startsWith("--") ? word.slice(eq + 1) : undefined;
-    const runOnly = ["--mem", "--accel", "--machine", "--timeout", "--env", "--trace"];
+    const runOnly = ["--mem", "--accel", "--machine", "--timeout", "--env", "--trace", "--net", "-p", "--publish", "--disk"];
     if (runOnly.includes(flag) && command !== "run") throw new CliError(`${flag} is an option of run, not ${command}`);
     let value: string;
     switch (flag) {
@@ -133,6 +181,10 @@ export function parseArgs(argv: string[]): Command {
       case "--timeout": [value, i] = flagValue(rest, i, flag, inline); run.timeoutMs = parseDuration(value); break;
       case "--env": [value, i] = flagValue(rest, i, flag, inline); parseEnv(value, run.env); break;
       case "--trace": run.trace = true; break;
+      case "--net": [value, i] = flagValue(rest, i, flag, inline); run.net = parseNetwork(value); break;
+      case "-p":
+      case "--publish": [value, i] = flagValue(rest, i, flag, inline); run.forwards.push(parseForward(value)); break;
+      case "--disk": [value, i] = flagValue(rest, i, flag, inline); run.disks.push(parseDisk(value)); break;
       default: throw new CliError(`unknown option ${word} (see toro --help)`);
     }
   }
@@ -141,5 +193,6 @@ export function parseArgs(argv: string[]): Command {
   const target = positional[0];
   if (command === "build") return { name: "build", options: { target, output } };
   if (command === "check") return { name: "check", target };
+  if (run.forwards.length > 0 && run.net.mode !== "user") throw new CliError(`-p forwards ports on user networking only (--net ${run.net.mode} was given)`);
   return { name: "run", options: { ...run, target } };
 }

@@ -1,5 +1,5 @@
 /** The QEMU command line for a Toro image. */
-import type { Machine } from "./args.ts";
+import type { Disk, Machine, Network, PortForward } from "./args.ts";
 
 export interface VmConfig {
   image: string;
@@ -8,6 +8,36 @@ export interface VmConfig {
   machine: Machine;
   /** The kernel command line (see kernel/process/cmdline.ts). */
   cmdline: string;
+  net: Network;
+  forwards: PortForward[];
+  disks: Disk[];
+}
+
+/** QEMU splits option values at commas; a literal comma is written twice. */
+function escapeOption(value: string): string {
+  return value.replace(/,/g, ",,");
+}
+
+/**
+ * The virtio devices: an entropy source always (crypto.getRandomValues needs
+ * it), a network card unless --net none, and the disks. microvm has them on
+ * virtio-mmio; q35 on PCI, modern (virtio 1.x) only.
+ */
+export function deviceArgs(vm: VmConfig): string[] {
+  const device = (kind: string, extra = "") =>
+    vm.machine === "microvm" ? `virtio-${kind}-device${extra}` : `virtio-${kind}-pci,disable-legacy=on${extra}`;
+  const args = ["-device", device("rng")];
+  if (vm.net.mode !== "none") {
+    const backend = vm.net.mode === "user"
+      ? ["user", "id=net0", ...vm.forwards.map((f) => `hostfwd=${f.protocol}::${f.host}-:${f.guest}`)]
+      : ["tap", "id=net0", `ifname=${vm.net.ifname}`, "script=no", "downscript=no"];
+    args.push("-netdev", backend.join(","), "-device", device("net", ",netdev=net0"));
+  }
+  vm.disks.forEach((disk, i) => {
+    const drive = [`if=none`, `id=disk${i}`, `file=${escapeOption(disk.path)}`, "format=raw", ...(disk.readOnly ? ["readonly=on"] : [])];
+    args.push("-drive", drive.join(","), "-device", device("blk", `,drive=disk${i}`));
+  });
+  return args;
 }
 
 /** Our command-line buffer is 4 KiB (platform/main.c); keep clear of it. */
@@ -28,6 +58,7 @@ export function qemuArgs(vm: VmConfig): string[] {
     "-serial", "stdio",
     "-no-reboot",
     "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+    ...deviceArgs(vm),
     "-kernel", vm.image,
     "-append", vm.cmdline,
   ];

@@ -3,6 +3,7 @@
  * what happened into the exit code `toro run` returns (see exit-codes.ts).
  */
 import { spawn } from "node:child_process";
+import { accessSync, constants, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
 import { encodeCmdline } from "../kernel/process/cmdline.ts";
@@ -30,7 +31,15 @@ export function vmConfig(image: string, options: RunOptions, log: (line: string)
     throw new CliError(`the service's arguments and environment take ${cmdline.length} bytes encoded; the limit is ${MAX_CMDLINE}`);
   }
   if (options.accel === "auto" && options.trace) log(`toro: accelerator ${choice.accel} (${choice.reason})`);
-  return { image, memoryMiB: options.memoryMiB, accel: choice.accel, machine: options.machine, cmdline };
+  for (const disk of options.disks) {
+    try {
+      accessSync(disk.path, disk.readOnly ? constants.R_OK : constants.R_OK | constants.W_OK);
+    } catch {
+      throw new CliError(`--disk ${disk.path}: ${existsSync(disk.path) ? "not " + (disk.readOnly ? "readable" : "readable and writable") : "no such file"}`);
+    }
+  }
+  const { machine, memoryMiB, net, forwards, disks } = options;
+  return { image, memoryMiB, accel: choice.accel, machine, cmdline, net, forwards, disks };
 }
 
 export function runVm(vm: VmConfig, timeoutMs: number | undefined, io: RunIo): Promise<number> {

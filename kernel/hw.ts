@@ -38,6 +38,36 @@ export interface Hardware {
    * error nobody caught before the host ends the VM.
    */
   setLoop(turn: () => number, uncaught: (error: unknown, kind: UncaughtKind) => void): void;
+
+  /** Port I/O at exact widths. */
+  in8(port: number): number;
+  in16(port: number): number;
+  in32(port: number): number;
+  out8(port: number, value: number): void;
+  out16(port: number, value: number): void;
+  out32(port: number, value: number): void;
+  /** Memory-mapped registers at exact widths (physical addresses; memory is identity-mapped). */
+  read8(address: number): number;
+  read16(address: number): number;
+  read32(address: number): number;
+  write8(address: number, value: number): void;
+  write16(address: number, value: number): void;
+  write32(address: number, value: number): void;
+
+  /** Whole zeroed pages, physically contiguous, never moved. */
+  dmaAlloc(bytes: number): ArrayBuffer;
+  /** Detach the buffer and return its pages now. */
+  dmaFree(buffer: ArrayBuffer): void;
+  physAddress(buffer: ArrayBuffer): number;
+
+  /** Route an I/O APIC input to this core; returns its vector. */
+  routeLine(line: number, levelTriggered: boolean): number;
+  /** A level-triggered line is masked when it fires; unmask it once the device is quiet. */
+  unmaskLine(line: number): void;
+  /** A vector for a message-signalled interrupt, and the address/data that raise it. */
+  allocateMessage(): { address: number; data: number; vector: number };
+  /** The device vectors that fired since the last call. */
+  takeInterrupts(): number[];
 }
 
 function take(): Hardware {

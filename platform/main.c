@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "console.h"
 #include "cpu.h"
+#include "ioapic.h"
 #include "lapic.h"
 #include "pages.h"
 #include "platform.h"
@@ -49,6 +50,7 @@ void platform_main(uint32_t start_info_paddr) {
     lapic_init();
     cpu_init(&boot_cpu, 0);
     pic_disable();
+    ioapic_init();
     const struct hvm_start_info *si = (const void *)(uintptr_t)start_info_paddr;
     if (!si || si->magic != HVM_START_MAGIC) {
         kprintf("toro: not started through PVH (no hvm_start_info)\n");

@@ -62,6 +62,11 @@ export class EventLoop {
   private referencedTimers = 0;
   /** Handles other than timers that keep the service alive (devices, sockets). */
   private otherReferences = 0;
+  /** Device events ready to run, oldest first. */
+  private readonly events: (() => void)[] = [];
+  private readonly pollers: (() => void)[] = [];
+  /** When both an event and a timer are ready, take turns, so neither starves the other. */
+  private eventsFirst = true;
 
   /** @param now monotonic clock in nanoseconds */
   constructor(private readonly now: () => number) {}
@@ -107,10 +112,28 @@ export class EventLoop {
     this.otherReferences--;
   }
 
-  /** Run one due timer, or say what to wait for; see the TURN_* constants. */
+  /** Run `callback` on a coming turn (devices post their interrupts' handlers). */
+  post(callback: () => void): void {
+    this.events.push(callback);
+  }
+
+  /** Call `poll` at the start of every turn; it may post events (see devices/platform.ts). */
+  addPoller(poll: () => void): void {
+    this.pollers.push(poll);
+  }
+
+  /** Run one device event or one due timer, or say what to wait for; see the TURN_* constants. */
   turn(): number {
+    for (const poll of this.pollers) poll();
     const next = this.timers.peek();
-    if (next && next.deadline <= this.now()) {
+    const timerDue = next !== undefined && next.deadline <= this.now();
+    if (this.events.length > 0 && (!timerDue || this.eventsFirst)) {
+      this.eventsFirst = false;
+      this.events.shift()!();
+      return TURN_RAN_WORK;
+    }
+    if (next && timerDue) {
+      this.eventsFirst = true;
       this.timers.pop();
       if (next.repeat) this.schedule(next);
       else this.clearTimer(next);

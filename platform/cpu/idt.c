@@ -4,6 +4,8 @@
 #include "interrupts.h"
 #include "lapic.h"
 
+void interrupts_record(int vector);
+
 struct idt_entry {
     uint16_t offset_low, selector;
     uint8_t ist, type;
@@ -57,6 +59,7 @@ void interrupt_dispatch(struct interrupt_frame *f) {
         return;
     }
     if (f->vector == VECTOR_SPURIOUS) return;
+    if (f->vector >= VECTOR_LINE_BASE && f->vector <= VECTOR_MSI_LAST) interrupts_record((int)f->vector);
     c->wakeups++;
     lapic_eoi();
 }

@@ -27,6 +27,11 @@ struct cpu {
     volatile uint64_t wakeups;
     /* Set while a fault is being reported, to catch a fault inside the report. */
     int in_fault;
+    /* Device vectors that fired and the event loop has not taken yet. */
+    volatile uint64_t pending_vectors[4];
+    /* Level-triggered lines are masked from their interrupt until their handler ran. */
+    uint32_t level_lines;
+    int next_message_vector;
     struct heap heap;
     struct tss tss;
     /* musl reaches its thread block through %fs; see libc/thread.c. */

@@ -1,23 +1,18 @@
 /*
- * The JavaScript host: one QuickJS runtime on this core. It exposes the
- * hardware interface to the kernel's TypeScript as the global `__toro_hw`
- * (kernel/hw.ts takes it and removes it), loads the service's bytecode, and
- * drives the event loop: microtasks, then one turn of the kernel's loop,
- * then sleep until the next deadline or interrupt.
+ * The JavaScript host: one QuickJS runtime on this core. It installs the
+ * hardware interface (hw.c), loads the service's bytecode, and drives the
+ * event loop: microtasks, then one turn of the kernel's loop, then sleep
+ * until the next deadline or interrupt.
  */
 #include <stdlib.h>
 #include <string.h>
-#include "clock.h"
 #include "console.h"
-#include "cpu.h"
-#include "pages.h"
 #include "platform.h"
+#include "jshost.h"
 #include "quickjs.h"
 
-/* Linked in by the build: the service bundle as QuickJS bytecode, and the
-   table that maps bundle lines back to TypeScript source lines. */
+/* Linked in by the build: the service bundle as QuickJS bytecode. */
 extern const uint8_t toro_bytecode[], toro_bytecode_end[];
-extern const uint8_t toro_linemap[], toro_linemap_end[];
 
 /* Below the 512 KiB boot stack, with room for the C frames around JS. */
 #define JS_STACK_LIMIT (384 * 1024)
@@ -29,8 +24,6 @@ extern const uint8_t toro_linemap[], toro_linemap_end[];
 
 static JSRuntime *rt;
 static JSContext *ctx;
-/* Set by the kernel through setLoop(); zero (the integer 0) until then. */
-static JSValue loop_turn, loop_uncaught;
 
 struct rejection { JSValue promise, reason; };
 static struct rejection *rejections;
@@ -53,9 +46,10 @@ static void print_error_plainly(JSValueConst err) {
 /* An error nobody caught ends the service: the kernel prints it (with the
    stack mapped to TypeScript lines) and the VM exits with EXIT_UNCAUGHT. */
 static void __attribute__((noreturn)) die_uncaught(JSValue err, const char *kind) {
-    if (JS_IsFunction(ctx, loop_uncaught)) {
+    JSValue reporter = hw_uncaught_function();
+    if (JS_IsFunction(ctx, reporter)) {
         JSValue args[2] = {err, JS_NewString(ctx, kind)};
-        JSValue r = JS_Call(ctx, loop_uncaught, JS_UNDEFINED, 2, args);
+        JSValue r = JS_Call(ctx, reporter, JS_UNDEFINED, 2, args);
         if (JS_IsException(r)) {
             kprintf("toro: the uncaught-error reporter failed; the original error:\n");
             print_error_plainly(err);
@@ -98,115 +92,6 @@ static void run_microtasks(void) {
     if (rejection_count) die_uncaught(JS_DupValue(ctx, rejections[0].reason), "rejection");
 }
 
-/* ---- the hardware interface (kernel/hw.ts describes it for TypeScript) ---- */
-
-static JSValue hw_write(JSContext *c, JSValueConst this, int argc, JSValueConst *argv) {
-    (void)this, (void)argc;
-    size_t len;
-    if (!JS_IsString(argv[0])) {
-        uint8_t *bytes = JS_GetArrayBuffer(c, &len, argv[0]);
-        if (!bytes) return JS_EXCEPTION;
-        console_write((const char *)bytes, len);
-        return JS_UNDEFINED;
-    }
-    const char *s = JS_ToCStringLen(c, &len, argv[0]);
-    if (!s) return JS_EXCEPTION;
-    console_write(s, len);
-    JS_FreeCString(c, s);
-    return JS_UNDEFINED;
-}
-
-static JSValue hw_now(JSContext *c, JSValueConst this, int argc, JSValueConst *argv) {
-    (void)this, (void)argc, (void)argv;
-    return JS_NewFloat64(c, (double)clock_ns());
-}
-
-static JSValue hw_exit(JSContext *c, JSValueConst this, int argc, JSValueConst *argv) {
-    (void)this, (void)argc;
-    int code = 0;
-    JS_ToInt32(c, &code, argv[0]);
-    platform_exit(code);
-}
-
-static JSValue hw_cmdline(JSContext *c, JSValueConst this, int argc, JSValueConst *argv) {
-    (void)this, (void)argc, (void)argv;
-    return JS_NewString(c, platform_cmdline());
-}
-
-static JSValue hw_mark(JSContext *c, JSValueConst this, int argc, JSValueConst *argv) {
-    (void)this, (void)argc;
-    static char names[4][24];
-    static int used;
-    const char *s = JS_ToCString(c, argv[0]);
-    if (!s) return JS_EXCEPTION;
-    if (used < 4) {
-        strncpy(names[used], s, sizeof names[used] - 1);
-        boot_mark(names[used++]);
-    }
-    JS_FreeCString(c, s);
-    return JS_UNDEFINED;
-}
-
-static JSValue hw_marks(JSContext *c, JSValueConst this, int argc, JSValueConst *argv) {
-    (void)this, (void)argc, (void)argv;
-    const struct boot_mark *m;
-    int n = boot_marks(&m);
-    JSValue list = JS_NewArray(c);
-    for (int i = 0; i < n; i++) {
-        JSValue pair = JS_NewArray(c);
-        JS_SetPropertyUint32(c, pair, 0, JS_NewString(c, m[i].name));
-        JS_SetPropertyUint32(c, pair, 1, JS_NewFloat64(c, (double)clock_ns_at(m[i].tsc)));
-        JS_SetPropertyUint32(c, list, (uint32_t)i, pair);
-    }
-    return list;
-}
-
-static JSValue hw_line_map(JSContext *c, JSValueConst this, int argc, JSValueConst *argv) {
-    (void)this, (void)argc, (void)argv;
-    return JS_NewArrayBufferCopy(c, toro_linemap, (size_t)(toro_linemap_end - toro_linemap));
-}
-
-static JSValue hw_memory(JSContext *c, JSValueConst this, int argc, JSValueConst *argv) {
-    (void)this, (void)argc, (void)argv;
-    JSValue o = JS_NewObject(c);
-    JS_SetPropertyStr(c, o, "pageSize", JS_NewInt32(c, PAGE_SIZE));
-    JS_SetPropertyStr(c, o, "pagesTotal", JS_NewFloat64(c, (double)pages_total()));
-    JS_SetPropertyStr(c, o, "pagesFree", JS_NewFloat64(c, (double)pages_free_count()));
-    JS_SetPropertyStr(c, o, "heapBytes", JS_NewFloat64(c, (double)this_cpu()->heap.bytes_in_use));
-    return o;
-}
-
-static JSValue hw_set_loop(JSContext *c, JSValueConst this, int argc, JSValueConst *argv) {
-    (void)this, (void)argc;
-    if (!JS_IsFunction(c, argv[0]) || !JS_IsFunction(c, argv[1]))
-        return JS_ThrowTypeError(c, "setLoop(turn, uncaught) takes two functions");
-    JS_FreeValue(c, loop_turn);
-    JS_FreeValue(c, loop_uncaught);
-    loop_turn = JS_DupValue(c, argv[0]);
-    loop_uncaught = JS_DupValue(c, argv[1]);
-    return JS_UNDEFINED;
-}
-
-static const JSCFunctionListEntry hw_functions[] = {
-    JS_CFUNC_DEF("write", 1, hw_write),
-    JS_CFUNC_DEF("now", 0, hw_now),
-    JS_CFUNC_DEF("exit", 1, hw_exit),
-    JS_CFUNC_DEF("cmdline", 0, hw_cmdline),
-    JS_CFUNC_DEF("mark", 1, hw_mark),
-    JS_CFUNC_DEF("marks", 0, hw_marks),
-    JS_CFUNC_DEF("lineMap", 0, hw_line_map),
-    JS_CFUNC_DEF("memory", 0, hw_memory),
-    JS_CFUNC_DEF("setLoop", 2, hw_set_loop),
-};
-
-static void install_hw(void) {
-    JSValue hw = JS_NewObject(ctx);
-    JS_SetPropertyFunctionList(ctx, hw, hw_functions, sizeof hw_functions / sizeof hw_functions[0]);
-    JSValue global = JS_GetGlobalObject(ctx);
-    JS_SetPropertyStr(ctx, global, "__toro_hw", hw);
-    JS_FreeValue(ctx, global);
-}
-
 /* ---- the loop ---- */
 
 void js_main(void) {
@@ -218,7 +103,7 @@ void js_main(void) {
     }
     JS_SetMaxStackSize(rt, JS_STACK_LIMIT);
     JS_SetHostPromiseRejectionTracker(rt, track_rejection, NULL);
-    install_hw();
+    hw_install(ctx);
     boot_mark("js-runtime");
 
     JSValue program = JS_ReadObject(ctx, toro_bytecode, (size_t)(toro_bytecode_end - toro_bytecode), JS_READ_OBJ_BYTECODE);
@@ -231,14 +116,15 @@ void js_main(void) {
     JSValue result = JS_EvalFunction(ctx, program);
     if (JS_IsException(result)) die_with_exception("error");
     JS_FreeValue(ctx, result);
-    if (!JS_IsFunction(ctx, loop_turn)) {
+    JSValue turn = hw_turn_function();
+    if (!JS_IsFunction(ctx, turn)) {
         kprintf("toro: the kernel did not start its event loop\n");
         platform_exit(EXIT_FAULT);
     }
 
     for (;;) {
         run_microtasks();
-        JSValue r = JS_Call(ctx, loop_turn, JS_UNDEFINED, 0, NULL);
+        JSValue r = JS_Call(ctx, turn, JS_UNDEFINED, 0, NULL);
         if (JS_IsException(r)) die_with_exception("error");
         double next = TURN_NOTHING_PENDING;
         JS_ToFloat64(ctx, &next, r);

@@ -43,6 +43,6 @@ export function toro(args: string[], limitMs = 120_000, cwd = ROOT): Promise<Run
 
 /** Boot an image with QEMU directly, for what the CLI does not expose (self-tests, CPU sampling). */
 export function bootDirect(vm: Partial<VmConfig> & { image: string }) {
-  const config: VmConfig = { memoryMiB: 32, accel: "tcg", machine: "microvm", cmdline: "", ...vm };
+  const config: VmConfig = { memoryMiB: 32, accel: "tcg", machine: "microvm", cmdline: "", net: { mode: "none" }, forwards: [], disks: [], ...vm };
   return spawn(QEMU, qemuArgs(config), { stdio: ["ignore", "pipe", "pipe"] });
 }

@@ -11,6 +11,7 @@ test("run takes its flags, repeated --env, and the service's arguments after --"
   assert.deepEqual(c.options, {
     target: "svc", memoryMiB: 16, accel: "tcg", machine: "q35", timeoutMs: 2000,
     env: { A: "1", B: "x=y" }, args: ["--not-a-flag", "two"], trace: false,
+    net: { mode: "user" }, forwards: [], disks: [],
   });
 });
 
@@ -20,6 +21,19 @@ test("defaults: 32 MiB, auto accelerator, microvm, no timeout", () => {
   assert.equal(c.name === "run" && c.options.accel, "auto");
   assert.equal(c.name === "run" && c.options.machine, "microvm");
   assert.equal(c.name === "run" && c.options.timeoutMs, undefined);
+});
+
+test("devices: --net, -p port forwards and --disk", () => {
+  const c = parseArgs(["run", "svc", "-p", "8080:80", "--publish=5353:53/udp", "--disk", "a.img", "--disk", "b,c.img,ro"]);
+  assert.equal(c.name, "run");
+  if (c.name !== "run") return;
+  assert.deepEqual(c.options.net, { mode: "user" });
+  assert.deepEqual(c.options.forwards, [{ protocol: "tcp", host: 8080, guest: 80 }, { protocol: "udp", host: 5353, guest: 53 }]);
+  assert.deepEqual(c.options.disks, [{ path: "a.img", readOnly: false }, { path: "b,c.img", readOnly: true }]);
+  const tap = parseArgs(["run", "svc", "--net", "tap=tap7"]);
+  assert.deepEqual(tap.name === "run" && tap.options.net, { mode: "tap", ifname: "tap7" });
+  const none = parseArgs(["run", "svc", "--net", "none"]);
+  assert.deepEqual(none.name === "run" && none.options.net, { mode: "none" });
 });
 
 test("build takes -o", () => {
@@ -51,6 +65,11 @@ const rejects: [string[], RegExp][] = [
   [["build", "a", "--", "x"], /for run only/],
   [["run", "a", "-o", "x.elf"], /-o is an option of build/],
   [["launch"], /unknown command "launch"/],
+  [["run", "a", "-p", "80"], /-p: expected HOSTPORT:GUESTPORT/],
+  [["run", "a", "-p", "70000:80"], /not a port number/],
+  [["run", "a", "--net", "bridge"], /--net: expected user, tap, tap=NAME or none/],
+  [["run", "a", "--net", "none", "-p", "1:2"], /-p forwards ports on user networking only/],
+  [["run", "a", "--disk", ",ro"], /--disk: expected FILE/],
 ];
 for (const [argv, message] of rejects) {
   test(`rejects ${argv.join(" ")}`, () => {

@@ -71,3 +71,16 @@ test("files that are not Toro images are refused", () => {
   fails(() => imageEnd(write("arm.elf", elf(0x100000n, 0x1000n, 183))), /not a 64-bit x86 ELF/);
   fails(() => imageEnd(write("cut.elf", elf(0x100000n, 0x1000n).subarray(0, 80))), /truncated ELF program headers/);
 });
+
+test("QEMU gets the virtio devices for the machine type, with commas in paths escaped", async () => {
+  const { deviceArgs } = await import("../../cli/qemu.ts");
+  const base = { image: "x.elf", memoryMiB: 32, accel: "tcg" as const, cmdline: "" };
+  const microvm = deviceArgs({ ...base, machine: "microvm", net: { mode: "user" }, forwards: [{ protocol: "tcp", host: 8080, guest: 80 }], disks: [{ path: "/d,1.img", readOnly: true }] });
+  assert.deepEqual(microvm, [
+    "-device", "virtio-rng-device",
+    "-netdev", "user,id=net0,hostfwd=tcp::8080-:80", "-device", "virtio-net-device,netdev=net0",
+    "-drive", "if=none,id=disk0,file=/d,,1.img,format=raw,readonly=on", "-device", "virtio-blk-device,drive=disk0",
+  ]);
+  const q35 = deviceArgs({ ...base, machine: "q35", net: { mode: "none" }, forwards: [], disks: [] });
+  assert.deepEqual(q35, ["-device", "virtio-rng-pci,disable-legacy=on"]);
+});

@@ -18,7 +18,7 @@ function harness() {
       nowMs = wakeMs;
     }
   };
-  return { loop, log, runUntil, now: () => nowMs };
+  return { loop, log, runUntil, now: () => nowMs, setNow: (ms: number) => (nowMs = ms) };
 }
 
 test("timers fire by deadline, equal deadlines in creation order", () => {
@@ -121,4 +121,22 @@ test("many timers with random delays come out in order", () => {
   runUntil(2000);
   const expected = delays.filter((_, i) => i % 5 !== 0).sort((a, b) => a - b);
   assert.deepEqual(fired, expected);
+});
+
+test("device events run one per turn, taking turns with due timers", () => {
+  const { loop, log, runUntil, setNow } = harness();
+  loop.setTimer(() => log.push("t1"), 1, [], false);
+  loop.setTimer(() => log.push("t2"), 1, [], false);
+  let polls = 0;
+  loop.addPoller(() => {
+    if (++polls === 1) ["e1", "e2", "e3"].forEach((name) => loop.post(() => log.push(name)));
+  });
+  runUntil(0);
+  assert.deepEqual(log, ["e1", "e2", "e3"]);
+  log.length = 0;
+  setNow(2); // both timers are due now
+  loop.post(() => log.push("e4"));
+  loop.post(() => log.push("e5"));
+  runUntil(5);
+  assert.deepEqual(log, ["t1", "e4", "t2", "e5"]); // an event ran last, so a timer goes first
 });
