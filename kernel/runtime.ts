@@ -4,7 +4,7 @@
  *     import { argv, env, exit } from "toro";
  */
 import { hw } from "./hw.ts";
-import { bootParameters } from "./process/boot.ts";
+import { bootParameters } from "./process/state.ts";
 
 /** Exit codes 124-127 belong to the runtime (timeout, CPU fault, no exit code). */
 export const MAX_EXIT_CODE = 123;

@@ -4,7 +4,7 @@
  * service uses no device do not carry it.
  */
 import { hw } from "../hw.ts";
-import { loop } from "../process/boot.ts";
+import { loop } from "../process/state.ts";
 import type { DmaBuffer, DmaMemory, Interrupts, Mmio, PortIo } from "./hardware.ts";
 
 export const mmio: Mmio = {

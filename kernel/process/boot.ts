@@ -7,17 +7,13 @@
 import "./polyfills.ts";
 import { hw } from "../hw.ts";
 import { createConsole } from "./console.ts";
-import { parseCmdline } from "./cmdline.ts";
-import { EventLoop } from "./event-loop.ts";
 import type { InspectOptions } from "./inspect.ts";
 import { SourceLines } from "./source-lines.ts";
+import { bootParameters, loop } from "./state.ts";
 import { describeUncaught } from "./uncaught.ts";
 
 /** Exit code of an error nobody caught, as in Node (the platform uses the same). */
 export const EXIT_UNCAUGHT = 1;
-
-export const bootParameters = parseCmdline(hw.cmdline());
-export const loop = new EventLoop(() => hw.now());
 
 let sourceLines: SourceLines | undefined;
 /** Stack traces name bundle lines; show TypeScript ones (the table is decoded on first use). */
