@@ -23,6 +23,22 @@ export interface BuildResult {
 
 const ENTRY_NAMES = ["main.ts", "index.ts", "main.js", "index.js"];
 
+/** The modules a service imports from Toro, and the kernel files behind them. */
+export const RUNTIME_MODULES: Record<string, string> = {
+  toro: join(KERNEL_DIR, "runtime.ts"),
+  "toro/devices": join(KERNEL_DIR, "devices", "index.ts"),
+};
+
+const runtimeModules: esbuild.Plugin = {
+  name: "toro-runtime-modules",
+  setup(build) {
+    build.onResolve({ filter: /^toro(\/|$)/ }, (args) => {
+      const path = RUNTIME_MODULES[args.path];
+      return path ? { path } : { errors: [{ text: `Toro has no module "${args.path}" (there are: ${Object.keys(RUNTIME_MODULES).join(", ")})` }] };
+    });
+  },
+};
+
 /** A service is a .ts/.js file, or a directory with main.ts or index.ts (or package.json "main"). */
 export function resolveServiceEntry(target: string): { entry: string; name: string; dir: string } {
   const path = resolve(target);
@@ -91,7 +107,7 @@ export async function build(target: string, output?: string, log: (line: string)
       sourcemap: "external",
       outfile: bundlePath,
       write: false,
-      alias: { toro: join(KERNEL_DIR, "runtime.ts") },
+      plugins: [runtimeModules],
       logLevel: "silent",
       legalComments: "none",
     });

@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { resolveServiceEntry } from "./build.ts";
-import { BUILD_DIR, KERNEL_DIR, TORO_ROOT, TYPES_DIR } from "./paths.ts";
+import { resolveServiceEntry, RUNTIME_MODULES } from "./build.ts";
+import { BUILD_DIR, TORO_ROOT, TYPES_DIR } from "./paths.ts";
 
 /** The compiler options a service is checked with; examples/tsconfig.json spells out the same. */
 export function serviceTsconfig(entry: string) {
@@ -18,7 +18,7 @@ export function serviceTsconfig(entry: string) {
       module: "ESNext",
       moduleResolution: "Bundler",
       allowImportingTsExtensions: true,
-      paths: { toro: [join(KERNEL_DIR, "runtime.ts")] },
+      paths: Object.fromEntries(Object.entries(RUNTIME_MODULES).map(([name, file]) => [name, [file]])),
     },
     files: [entry, join(TYPES_DIR, "globals.d.ts")],
   };

@@ -11,6 +11,7 @@ export const EXIT_USAGE = 2;           // a bad flag or a missing file; the VM n
 export const EXIT_TIMEOUT = 124;       // --timeout expired (as timeout(1))
 export const EXIT_FAULT = 125;         // a CPU fault or a platform panic in the guest
 export const EXIT_NO_REPORT = 126;     // the VM could not start, or ended without an exit code
+export const EXIT_OUTPUT_CLOSED = 141; // stdout's reader went away (128 + SIGPIPE, as a shell reports it)
 
 export type VmOutcome =
   | { kind: "exited"; code: number }

@@ -10,7 +10,7 @@ import { encodeCmdline } from "../kernel/process/cmdline.ts";
 import type { RunOptions } from "./args.ts";
 import { chooseAccelerator, realHost } from "./accel.ts";
 import { CliError } from "./errors.ts";
-import { EXIT_NO_REPORT, EXIT_TIMEOUT, outcomeOfQemuStatus } from "./exit-codes.ts";
+import { EXIT_NO_REPORT, EXIT_OUTPUT_CLOSED, EXIT_TIMEOUT, outcomeOfQemuStatus } from "./exit-codes.ts";
 import { leastMemoryMiB } from "./image.ts";
 import { BUILD_DIR } from "./paths.ts";
 import { ensurePlatform } from "./platform.ts";
@@ -48,7 +48,14 @@ export function runVm(vm: VmConfig, timeoutMs: number | undefined, io: RunIo): P
     let stderrTail = "";
     let timedOut = false;
     let interrupted = false;
+    let readerGone = false;
     child.stdout.pipe(io.stdout, { end: false });
+    // Whoever reads our output went away (`toro run … | head`): stop the VM quietly.
+    const onOutputError = () => {
+      readerGone = true;
+      child.kill("SIGKILL");
+    };
+    io.stdout.on("error", onOutputError);
     child.stderr.on("data", (chunk: Buffer) => {
       stderrTail = (stderrTail + chunk.toString()).slice(-4000);
     });
@@ -67,6 +74,7 @@ export function runVm(vm: VmConfig, timeoutMs: number | undefined, io: RunIo): P
       if (timer) clearTimeout(timer);
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      io.stdout.off("error", onOutputError);
       if (message) io.stderr.write(`toro: ${message}\n`);
       resolvePromise(code);
     };
@@ -76,6 +84,7 @@ export function runVm(vm: VmConfig, timeoutMs: number | undefined, io: RunIo): P
     child.on("close", (status) => {
       if (timedOut) return finish(EXIT_TIMEOUT, `timed out after ${timeoutMs} ms; the VM was stopped`);
       if (interrupted) return finish(130, "interrupted; the VM was stopped");
+      if (readerGone) return finish(EXIT_OUTPUT_CLOSED);
       const outcome = outcomeOfQemuStatus(status);
       if (outcome.kind === "exited") return finish(outcome.code);
       if (outcome.kind === "qemu-failed") return finish(EXIT_NO_REPORT, `QEMU failed:\n${stderrTail.trim()}`);

@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, service, toro } from "./helpers.ts";
+import { ROOT, service, TORO, toro } from "./helpers.ts";
 
 for (const machine of ["microvm", "q35"]) {
   test(`hello boots on ${machine} and greets`, async () => {
@@ -66,4 +66,11 @@ test("a prebuilt image runs directly", async () => {
   const r = await toro(["run", image, "--", "from-image"]);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout).argv, ["from-image"]);
+});
+
+test("a reader that stops early (toro run … | head) stops the VM quietly with 141", () => {
+  const r = spawnSync("bash", ["-c", `${TORO} run ${service("ticker")} --timeout 60s | head -n 2; exit \${PIPESTATUS[0]}`], { encoding: "utf8", timeout: 120_000 });
+  assert.equal(r.stdout, "tick 1\ntick 2\n");
+  assert.equal(r.status, 141);
+  assert.doesNotMatch(r.stderr, /EPIPE|internal error/);
 });
