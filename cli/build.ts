@@ -6,7 +6,7 @@
  */
 import * as esbuild from "esbuild";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { BUNDLE_NAME } from "../kernel/process/source-lines.ts";
 import { CliError } from "./errors.ts";
@@ -82,8 +82,28 @@ export async function build(target: string, output?: string, log: (line: string)
   const service = resolveServiceEntry(target);
   const image = resolve(output ?? join(service.dir, "build", `${service.name}.elf`));
   if (!image.endsWith(".elf")) throw new CliError(`-o ${output}: the image's name must end in .elf`);
-  const work = image.slice(0, -".elf".length);
   mkdirSync(dirname(image), { recursive: true });
+  // Every step writes into a private scratch directory, and the results are
+  // renamed into place at the end: two builds of one service at once (two
+  // terminals, parallel tests) each get a whole image, never a mix.
+  const scratch = mkdtempSync(join(dirname(image), ".toro-build-"));
+  try {
+    return await buildIn(scratch, service, image, log, timings, step);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function buildIn(
+  scratch: string,
+  service: { entry: string; name: string; dir: string },
+  image: string,
+  log: (line: string) => void,
+  timings: Record<string, number>,
+  step: (name: string) => void,
+): Promise<BuildResult> {
+  const target = service.entry;
+  const kept = image.slice(0, -".elf".length);
   const platform = ensurePlatform(log);
   step("platform");
 
@@ -94,7 +114,9 @@ export async function build(target: string, output?: string, log: (line: string)
     `import { startService } from ${JSON.stringify(join(KERNEL_DIR, "process", "start-service.ts"))};`,
     `startService(service);`,
   ].join("\n");
-  const bundlePath = `${work}.${BUNDLE_NAME}`;
+  // Named as it will be kept beside the image: the source map's paths are relative to it.
+  const bundlePath = `${kept}.${BUNDLE_NAME}`;
+  const scratchBundle = join(scratch, BUNDLE_NAME);
   let result: esbuild.BuildResult<{ write: false; sourcemap: "external"; outfile: string }>;
   try {
     result = await esbuild.build({
@@ -119,22 +141,23 @@ export async function build(target: string, output?: string, log: (line: string)
   }
   const js = result.outputFiles.find((f) => f.path.endsWith(".js"))!;
   const map = result.outputFiles.find((f) => f.path.endsWith(".map"))!;
-  writeFileSync(bundlePath, js.contents);
-  writeFileSync(`${bundlePath}.map`, map.contents);
+  writeFileSync(scratchBundle, js.contents);
+  writeFileSync(`${scratchBundle}.map`, map.contents);
   step("bundle");
 
-  const bytecode = `${work}.qbc`;
-  const compiled = spawnSync(platform.jsc, [bundlePath, bytecode, BUNDLE_NAME], { encoding: "utf8" });
+  const bytecode = join(scratch, "app.qbc");
+  const compiled = spawnSync(platform.jsc, [scratchBundle, bytecode, BUNDLE_NAME], { encoding: "utf8" });
   if (compiled.status !== 0) {
     const message = mapBundleLocations(compiled.stderr || "", map.text, dirname(bundlePath), process.cwd());
     throw new CliError(`QuickJS cannot compile ${target}:\n${message.trimEnd()}`);
   }
   step("bytecode");
 
-  const lineTable = `${work}.lines`;
+  const lineTable = join(scratch, "app.lines");
   writeFileSync(lineTable, lineTableFromSourceMap(map.text, dirname(bundlePath), process.cwd()));
-  const asm = `${work}.S`;
-  const object = `${work}.o`;
+  const asm = join(scratch, "app.S");
+  const object = join(scratch, "app.o");
+  const linked = join(scratch, "app.elf");
   writeFileSync(asm, [
     `.section .rodata`,
     `.p2align 4`,
@@ -147,7 +170,10 @@ export async function build(target: string, output?: string, log: (line: string)
     ``,
   ].join("\n"));
   run("as", ["--64", asm, "-o", object], "assembling the image's data");
-  run("ld", [`@${platform.linkArgs}`, "--no-warn-rwx-segments", object, "-o", image], "linking the image");
+  run("ld", [`@${platform.linkArgs}`, "--no-warn-rwx-segments", object, "-o", linked], "linking the image");
+  renameSync(scratchBundle, bundlePath);
+  renameSync(`${scratchBundle}.map`, `${bundlePath}.map`);
+  renameSync(linked, image);
   step("link");
   return { image, bytes: statSync(image).size, timings };
 }

@@ -26,7 +26,8 @@ function escapeOption(value: string): string {
 export function deviceArgs(vm: VmConfig): string[] {
   const device = (kind: string, extra = "") =>
     vm.machine === "microvm" ? `virtio-${kind}-device${extra}` : `virtio-${kind}-pci,disable-legacy=on${extra}`;
-  const args = ["-device", device("rng")];
+  // QEMU's virtio-mmio speaks the legacy (version 1) interface unless told otherwise.
+  const args = [...(vm.machine === "microvm" ? ["-global", "virtio-mmio.force-legacy=false"] : []), "-device", device("rng")];
   if (vm.net.mode !== "none") {
     const backend = vm.net.mode === "user"
       ? ["user", "id=net0", ...vm.forwards.map((f) => `hostfwd=${f.protocol}::${f.host}-:${f.guest}`)]

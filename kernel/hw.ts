@@ -59,6 +59,8 @@ export interface Hardware {
   /** Detach the buffer and return its pages now. */
   dmaFree(buffer: ArrayBuffer): void;
   physAddress(buffer: ArrayBuffer): number;
+  /** A full memory barrier (mfence). */
+  fence(): void;
 
   /** Route an I/O APIC input to this core; returns its vector. */
   routeLine(line: number, levelTriggered: boolean): number;
@@ -68,6 +70,8 @@ export interface Hardware {
   allocateMessage(): { address: number; data: number; vector: number };
   /** The device vectors that fired since the last call. */
   takeInterrupts(): number[];
+  /** Halt until an interrupt arrives or the monotonic clock reaches `deadlineNs`, for the rare synchronous wait on a device. */
+  idle(deadlineNs: number): void;
 }
 
 function take(): Hardware {

@@ -18,8 +18,12 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >&2
 fi
 
-stamp="$root/node_modules/.package-lock.json"
-if [ ! -f "$stamp" ] || [ "$root/package-lock.json" -nt "$stamp" ]; then
+# npm ci again only when the lockfile's content changed since the last one
+# (it empties node_modules, which also means rebuilding QuickJS).
+stamp="$root/node_modules/.toro-lock-sha256"
+lock_hash=$(sha256sum "$root/package-lock.json" | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   echo "toro: installing npm packages" >&2
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) >&2
+  echo "$lock_hash" > "$stamp"
 fi

@@ -50,3 +50,11 @@ interface Performance {
   readonly timeOrigin: number;
 }
 declare var performance: Performance;
+
+interface Crypto {
+  /** Fill an integer typed array (at most 65536 bytes) with cryptographically strong random values. */
+  getRandomValues<T extends Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array>(array: T): T;
+  /** A random (version 4) UUID. */
+  randomUUID(): `${string}-${string}-${string}-${string}-${string}`;
+}
+declare var crypto: Crypto;

@@ -38,6 +38,12 @@ export interface DmaMemory {
   alloc(size: number): DmaBuffer;
   /** Give the memory back; the buffer must not be used (nor be in a device's hands) after. */
   free(buffer: DmaBuffer): void;
+  /**
+   * Order this core's earlier writes to shared memory before its later reads
+   * (a full barrier: x86 lets a load pass an earlier store). Needed where the
+   * driver publishes an index and then reads the device's (virtio's mb()).
+   */
+  fence(): void;
 }
 
 /** A message-signalled interrupt: what to write in an MSI-X table entry. */
@@ -55,4 +61,13 @@ export interface Interrupts {
   attachLine(line: number, trigger: "edge" | "level", handler: () => void): void;
   /** A message-signalled interrupt (MSI-X) delivered to `handler` on this core. */
   allocateMessage(handler: () => void): MessageInterrupt;
+}
+
+/**
+ * What keeps the service alive while a driver waits on its device: without
+ * it the event loop, seeing no timers, would end the service mid-request.
+ */
+export interface KeepAlive {
+  retain(): void;
+  release(): void;
 }

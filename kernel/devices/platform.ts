@@ -1,7 +1,6 @@
 /**
- * The driver signatures (hardware.ts) backed by the real platform. Importing
- * this module hooks device interrupts into the event loop, so images whose
- * service uses no device do not carry it.
+ * The driver signatures (hardware.ts) backed by the real platform. Device
+ * interrupts reach the event loop from the first attached handler on.
  */
 import { hw } from "../hw.ts";
 import { loop } from "../process/state.ts";
@@ -33,33 +32,60 @@ export const dma: DmaMemory = {
   free(buffer: DmaBuffer): void {
     hw.dmaFree(buffer.bytes.buffer as ArrayBuffer);
   },
+  fence: hw.fence,
 };
 
-/** Interrupt vector → what the event loop runs for it. */
+/** Interrupt vector → what the event loop runs for it (every driver on a shared line). */
 const handlers = new Map<number, () => void>();
+const lineHandlers = new Map<number, (() => void)[]>();
+
+let polling = false;
+/** From the first attached interrupt on, every turn of the loop takes the ones that fired. */
+function startPolling(): void {
+  if (polling) return;
+  polling = true;
+  loop.addPoller(() => {
+    for (const vector of hw.takeInterrupts()) {
+      const handler = handlers.get(vector);
+      if (handler) loop.post(handler);
+    }
+  });
+}
 
 export const interrupts: Interrupts = {
   attachLine(line, trigger, handler) {
+    startPolling();
+    const shared = lineHandlers.get(line);
+    if (shared) {
+      // A shared line: each driver checks whether its own device interrupted.
+      shared.push(handler);
+      return;
+    }
+    const drivers = [handler];
+    lineHandlers.set(line, drivers);
     const level = trigger === "level";
     const vector = hw.routeLine(line, level);
-    handlers.set(vector, level ? () => {
+    handlers.set(vector, () => {
       try {
-        handler();
+        for (const run of drivers) run();
       } finally {
-        hw.unmaskLine(line);
+        if (level) hw.unmaskLine(line);
       }
-    } : handler);
+    });
   },
   allocateMessage(handler) {
+    startPolling();
     const { address, data, vector } = hw.allocateMessage();
     handlers.set(vector, handler);
     return { address, data };
   },
 };
 
-loop.addPoller(() => {
-  for (const vector of hw.takeInterrupts()) {
-    const handler = handlers.get(vector);
-    if (handler) loop.post(handler);
-  }
-});
+/** Wait, halted, until an interrupt or `deadlineNs` (monotonic): for a synchronous device wait. */
+export function idleUntil(deadlineNs: number): void {
+  hw.idle(deadlineNs);
+}
+
+export function nowNs(): number {
+  return hw.now();
+}

@@ -1,7 +1,7 @@
 /**
  * Boot of the process unit: the first kernel code to run in the image.
  * It installs the globals a service expects (console, timers,
- * queueMicrotask, performance, missing ES2022+ built-ins), hands the event loop to the host, and marks
+ * queueMicrotask, performance, crypto, missing ES2022+ built-ins), hands the event loop to the host, and marks
  * the moment control passes to the service's own code.
  */
 import "./polyfills.ts";
@@ -11,6 +11,8 @@ import type { InspectOptions } from "./inspect.ts";
 import { SourceLines } from "./source-lines.ts";
 import { bootParameters, loop } from "./state.ts";
 import { describeUncaught } from "./uncaught.ts";
+import { createCrypto } from "../crypto/web-crypto.ts";
+import { entropySource } from "../devices/index.ts";
 
 /** Exit code of an error nobody caught, as in Node (the platform uses the same). */
 export const EXIT_UNCAUGHT = 1;
@@ -49,6 +51,20 @@ globals.performance = {
   now: () => hw.now() / 1e6,
   timeOrigin: bootEpochMs,
 };
+
+// Built on first use: finding the entropy device costs a device scan that most services never need.
+let webCrypto: ReturnType<typeof createCrypto> | undefined;
+Object.defineProperty(globals, "crypto", {
+  configurable: true,
+  enumerable: false,
+  get: () => (webCrypto ??= createCrypto({
+    read(count) {
+      const source = entropySource();
+      if (!source) throw new Error("crypto: no entropy device (toro run gives every VM a virtio-rng device)");
+      return source.read(count);
+    },
+  })),
+});
 
 hw.setLoop(() => loop.turn(), reportUncaught);
 

@@ -8,8 +8,8 @@
 export interface BootParameters {
   argv: string[];
   env: Record<string, string>;
-  /** Every other `key=value` word, the last one winning. */
-  params: Map<string, string>;
+  /** Every other `key=value` word: all values of a key, in order (QEMU repeats virtio_mmio.device=). */
+  params: Map<string, string[]>;
   /** Words of the form toro.flag (no value), like toro.trace. */
   flags: Set<string>;
 }
@@ -37,7 +37,11 @@ export function parseCmdline(cmdline: string): BootParameters {
       const pair = decode(value), split = pair.indexOf("=");
       const name = pair.slice(0, split);
       if (split > 0 && name !== "__proto__") result.env[name] = pair.slice(split + 1);
-    } else result.params.set(key, value);
+    } else {
+      const values = result.params.get(key);
+      if (values) values.push(value);
+      else result.params.set(key, [value]);
+    }
   }
   return result;
 }

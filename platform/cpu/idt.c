@@ -51,15 +51,11 @@ void pic_disable(void) {
 }
 
 void interrupt_dispatch(struct interrupt_frame *f) {
-    struct cpu *c = this_cpu();
     if (f->vector < 32 && f->vector != 2) fault_report(f);
-    if (f->vector >= VECTOR_PIC_BASE && f->vector < VECTOR_PIC_BASE + 16) {
-        /* A masked PIC can still raise a spurious IRQ 7/15; it needs no EOI to the APIC. */
-        c->wakeups++;
-        return;
-    }
+    /* A masked PIC can still raise a spurious IRQ 7/15; neither it nor the APIC's spurious vector takes an EOI. */
+    if (f->vector >= VECTOR_PIC_BASE && f->vector < VECTOR_PIC_BASE + 16) return;
     if (f->vector == VECTOR_SPURIOUS) return;
+    /* Device vectors are recorded for the event loop; the timer only ends a halt. */
     if (f->vector >= VECTOR_LINE_BASE && f->vector <= VECTOR_MSI_LAST) interrupts_record((int)f->vector);
-    c->wakeups++;
     lapic_eoi();
 }

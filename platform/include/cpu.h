@@ -23,8 +23,6 @@ struct cpu {
     struct cpu *self;           /* %gs:0, so this_cpu() is one load */
     uint32_t index;
     uint32_t apic_id;
-    /* Incremented by interrupt handlers; the idle loop returns when it moves. */
-    volatile uint64_t wakeups;
     /* Set while a fault is being reported, to catch a fault inside the report. */
     int in_fault;
     /* Device vectors that fired and the event loop has not taken yet. */

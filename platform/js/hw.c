@@ -150,6 +150,11 @@ static JSValue hw_phys_address(ARGS) {
     return p ? JS_NewFloat64(c, (double)(uintptr_t)p) : JS_EXCEPTION;
 }
 
+static JSValue hw_fence(ARGS) {
+    __asm__ volatile("mfence" ::: "memory");
+    return JS_UNDEFINED;
+}
+
 /* ---- interrupts ---- */
 
 static JSValue hw_route_line(ARGS) {
@@ -181,6 +186,12 @@ static JSValue hw_take_interrupts(ARGS) {
     return list;
 }
 
+static JSValue hw_idle(ARGS) {
+    int64_t deadline = int_arg(c, argv[0]);
+    platform_idle_until(deadline > 0 ? (uint64_t)deadline : 1);
+    return JS_UNDEFINED;
+}
+
 static const JSCFunctionListEntry hw_functions[] = {
     JS_CFUNC_DEF("write", 1, hw_write),
     JS_CFUNC_DEF("now", 0, hw_now),
@@ -206,10 +217,12 @@ static const JSCFunctionListEntry hw_functions[] = {
     JS_CFUNC_DEF("dmaAlloc", 1, hw_dma_alloc),
     JS_CFUNC_DEF("dmaFree", 1, hw_dma_free),
     JS_CFUNC_DEF("physAddress", 1, hw_phys_address),
+    JS_CFUNC_DEF("fence", 0, hw_fence),
     JS_CFUNC_DEF("routeLine", 2, hw_route_line),
     JS_CFUNC_DEF("unmaskLine", 1, hw_unmask_line),
     JS_CFUNC_DEF("allocateMessage", 0, hw_allocate_message),
     JS_CFUNC_DEF("takeInterrupts", 0, hw_take_interrupts),
+    JS_CFUNC_DEF("idle", 1, hw_idle),
 };
 
 void hw_install(JSContext *c) {

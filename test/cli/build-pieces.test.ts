@@ -77,6 +77,7 @@ test("QEMU gets the virtio devices for the machine type, with commas in paths es
   const base = { image: "x.elf", memoryMiB: 32, accel: "tcg" as const, cmdline: "" };
   const microvm = deviceArgs({ ...base, machine: "microvm", net: { mode: "user" }, forwards: [{ protocol: "tcp", host: 8080, guest: 80 }], disks: [{ path: "/d,1.img", readOnly: true }] });
   assert.deepEqual(microvm, [
+    "-global", "virtio-mmio.force-legacy=false",
     "-device", "virtio-rng-device",
     "-netdev", "user,id=net0,hostfwd=tcp::8080-:80", "-device", "virtio-net-device,netdev=net0",
     "-drive", "if=none,id=disk0,file=/d,,1.img,format=raw,readonly=on", "-device", "virtio-blk-device,drive=disk0",
