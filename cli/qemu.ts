@@ -35,7 +35,8 @@ export function deviceArgs(vm: VmConfig): string[] {
     args.push("-netdev", backend.join(","), "-device", device("net", ",netdev=net0"));
   }
   vm.disks.forEach((disk, i) => {
-    const drive = [`if=none`, `id=disk${i}`, `file=${escapeOption(disk.path)}`, "format=raw", ...(disk.readOnly ? ["readonly=on"] : [])];
+    // discard=unmap passes the guest's discards on to the image file (as holes).
+    const drive = [`if=none`, `id=disk${i}`, `file=${escapeOption(disk.path)}`, "format=raw", disk.readOnly ? "readonly=on" : "discard=unmap"];
     args.push("-drive", drive.join(","), "-device", device("blk", `,drive=disk${i}`));
   });
   return args;

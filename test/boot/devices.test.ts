@@ -48,6 +48,13 @@ for (const machine of ["microvm", "q35"]) {
     const verify = await toro(["run", service("devices-blk"), "--machine", machine, "--disk", disk, "--timeout", "60s", "--", "verify"]);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     assert.match(verify.stdout, /verified 2048 sectors/);
+
+    const discard = await toro(["run", service("devices-blk"), "--machine", machine, "--disk", disk, "--timeout", "60s", "--", "discard"]);
+    assert.equal(discard.code, 0, discard.stdout + discard.stderr);
+    assert.match(discard.stdout, /discarded 64 sectors/);
+    const after = readFileSync(disk);
+    assert.deepEqual(after.subarray(0, 64 * 512), Buffer.alloc(64 * 512), "discarded sectors read as zeros");
+    assert.deepEqual(after.subarray(64 * 512), bytes.subarray(64 * 512), "the rest is untouched");
   });
 
   test(`${machine}: a read-only disk refuses writes, and reads past the end are refused`, async () => {

@@ -82,6 +82,9 @@ test("QEMU gets the virtio devices for the machine type, with commas in paths es
     "-netdev", "user,id=net0,hostfwd=tcp::8080-:80", "-device", "virtio-net-device,netdev=net0",
     "-drive", "if=none,id=disk0,file=/d,,1.img,format=raw,readonly=on", "-device", "virtio-blk-device,drive=disk0",
   ]);
-  const q35 = deviceArgs({ ...base, machine: "q35", net: { mode: "none" }, forwards: [], disks: [] });
-  assert.deepEqual(q35, ["-device", "virtio-rng-pci,disable-legacy=on"]);
+  const q35 = deviceArgs({ ...base, machine: "q35", net: { mode: "none" }, forwards: [], disks: [{ path: "w.img", readOnly: false }] });
+  assert.deepEqual(q35, [
+    "-device", "virtio-rng-pci,disable-legacy=on",
+    "-drive", "if=none,id=disk0,file=w.img,format=raw,discard=unmap", "-device", "virtio-blk-pci,disable-legacy=on,drive=disk0",
+  ]);
 });

@@ -1,5 +1,6 @@
-// Writes a pattern over a whole disk, or reads it back and checks it, or
-// shows that a read-only disk refuses writes. argv[0]: write | verify | write-read-only
+// Writes a pattern over a whole disk, reads it back and checks it, discards
+// its first 64 sectors, or shows that a read-only disk refuses writes.
+// argv[0]: write | verify | discard | write-read-only
 import { argv, exit } from "toro";
 import { blockDevices } from "toro/devices";
 import { patternByte } from "./disk-pattern.ts";
@@ -42,6 +43,14 @@ export default async function main() {
     }, sectors);
     console.log(bad === 0 ? `verified ${sectors} sectors` : `${bad} bytes differ`);
     return bad === 0 ? 0 : 1;
+  } else if (mode === "discard") {
+    if (!disk.canDiscard) {
+      console.log("the disk cannot discard");
+      return 1;
+    }
+    await disk.discard(0, 64);
+    await disk.flush();
+    console.log("discarded 64 sectors");
   } else if (mode === "write-read-only") {
     try {
       await disk.write(0, new Uint8Array(sectorSize));
