@@ -136,14 +136,26 @@ test("queue sizes: the device's maximum, 0 past num_queues", () => {
   assert.deepEqual([0, 1, 2, 3, -1].map((i) => transport.queueMaxSize(i)), [256, 128, 1024, 0, 0]);
 });
 
-test("setupQueue writes the size and 64-bit addresses, then enables the queue", () => {
+test("setupQueue writes the size and 64-bit addresses; listen sets the queue's vector, then enables it", () => {
   const { device, transport } = setup({ queueMaxSizes: [256, 128] });
   transport.setupQueue(1, 64, QUEUE_AREAS);
-  assert.deepEqual(device.queues[1], { maxSize: 128, notifyOff: 1, size: 64, enabled: true, ...QUEUE_AREAS, msixVector: VIRTIO_MSI_NO_VECTOR });
-  assert.equal(device.queues[0].enabled, false);
-  // queue_enable comes last, after every other field of the queue.
-  assert.deepEqual(device.commonWrites.at(-1), [0x1c, 1]);
+  assert.deepEqual(device.queues[1], { maxSize: 128, notifyOff: 1, size: 64, enabled: false, ...QUEUE_AREAS, msixVector: VIRTIO_MSI_NO_VECTOR });
   assert.deepEqual(device.commonWrites.filter(([offset]) => offset >= 0x20).map(([offset]) => offset), [0x20, 0x24, 0x28, 0x2c, 0x30, 0x34]);
+  transport.listen({ queues() {}, config() {} });
+  assert.equal(device.queues[1].enabled, true);
+  assert.notEqual(device.queues[1].msixVector, VIRTIO_MSI_NO_VECTOR);
+  assert.equal(device.queues[0].enabled, false);
+  // 4.1.5.1.3: queue_msix_vector (0x1a) is set before queue_enable (0x1c), which comes last.
+  const offsets = device.commonWrites.map(([offset]) => offset);
+  assert.ok(offsets.lastIndexOf(0x1a) < offsets.lastIndexOf(0x1c));
+  assert.deepEqual(device.commonWrites.at(-1), [0x1c, 1]);
+});
+
+test("a queue set up after listen is enabled at once", () => {
+  const { device, transport } = setup({ queueMaxSizes: [256, 128] });
+  transport.listen({ queues() {}, config() {} });
+  transport.setupQueue(0, 64, QUEUE_AREAS);
+  assert.equal(device.queues[0].enabled, true);
 });
 
 test("setupQueue refuses a missing queue, a bad size, an enabled queue and a non-address", () => {
@@ -154,6 +166,7 @@ test("setupQueue refuses a missing queue, a bad size, an enabled queue and a non
   assert.throws(() => transport.setupQueue(0, 16, { ...QUEUE_AREAS, desc: 2 ** 53 }), /not a physical address/);
   transport.reset();
   transport.setupQueue(0, 16, QUEUE_AREAS);
+  transport.listen({ queues() {}, config() {} });
   assert.throws(() => transport.setupQueue(0, 16, QUEUE_AREAS), /queue 0 is already enabled/);
 });
 

@@ -201,6 +201,13 @@ export class VirtioPciTransport implements VirtioTransport {
     this.write64(COMMON_QUEUE_DRIVER, addresses.driver);
     this.write64(COMMON_QUEUE_DEVICE, addresses.device);
     this.notifyAddresses.set(index, this.notifyArea.address + notifyOffset);
+    // A queue's MSI-X vector must be set before queue_enable (4.1.5.1.3), and
+    // vectors are chosen in listen(): queues set up before it are enabled there.
+    if (this.listening) this.enableQueue(index);
+  }
+
+  private enableQueue(index: number): void {
+    this.write16(COMMON_QUEUE_SELECT, index);
     this.write16(COMMON_QUEUE_ENABLE, 1);
   }
 
@@ -237,12 +244,13 @@ export class VirtioPciTransport implements VirtioTransport {
   /**
    * With MSI-X: one vector for configuration changes and one shared by all
    * set-up queues. Otherwise, or if the device refuses the vectors, the
-   * legacy INTx line with the ISR status register.
+   * legacy INTx line with the ISR status register. Then the queues are enabled.
    */
   listen(handlers: { queues(): void; config(): void }): void {
     if (this.listening) throw new Error(`${this.name}: listen was already called`);
     this.listening = true;
     if (!this.listenWithMsix(handlers)) this.listenWithLegacyLine(handlers);
+    for (const index of this.notifyAddresses.keys()) this.enableQueue(index);
   }
 
   /** False, with MSI-X left off, if the device has too few MSI-X entries or refuses the vectors. */

@@ -46,7 +46,10 @@ export interface VirtioTransport {
 
   /** The largest size the device supports for queue `index`, 0 if there is no such queue. */
   queueMaxSize(index: number): number;
-  /** Give the device queue `index` with `size` entries at these addresses, and enable it. */
+  /**
+   * Give the device queue `index` with `size` entries at these addresses, and
+   * enable it, at the latest when listen() has set up its interrupt.
+   */
   setupQueue(index: number, size: number, addresses: QueueAddresses): void;
   /** Tell the device queue `index` has new available buffers. */
   notify(index: number): void;
