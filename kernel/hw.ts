@@ -61,6 +61,8 @@ export interface Hardware {
   physAddress(buffer: ArrayBuffer): number;
   /** A full memory barrier (mfence). */
   fence(): void;
+  /** The Internet checksum's ones'-complement sum of buffer[offset, offset + length), plus `initial`, folded to 16 bits. */
+  checksum(buffer: ArrayBuffer, offset: number, length: number, initial: number): number;
 
   /** Route an I/O APIC input to this core; returns its vector. */
   routeLine(line: number, levelTriggered: boolean): number;

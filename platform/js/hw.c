@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "console.h"
 #include "cpu.h"
+#include "fastpath.h"
 #include "interrupts.h"
 #include "jshost.h"
 #include "pages.h"
@@ -155,6 +156,18 @@ static JSValue hw_fence(ARGS) {
     return JS_UNDEFINED;
 }
 
+/* ---- fast paths ---- */
+
+/* checksum(buffer, offset, length, initial): the Internet checksum's sum over buffer[offset, offset + length). */
+static JSValue hw_checksum(ARGS) {
+    size_t size;
+    uint8_t *bytes = JS_GetArrayBuffer(c, &size, argv[0]);
+    if (!bytes) return JS_EXCEPTION;
+    int64_t offset = int_arg(c, argv[1]), length = int_arg(c, argv[2]);
+    if (offset < 0 || length < 0 || (uint64_t)(offset + length) > size) return JS_ThrowRangeError(c, "checksum: range outside the buffer");
+    return JS_NewInt32(c, (int32_t)checksum_sum(bytes + offset, (size_t)length, (uint32_t)int_arg(c, argv[3]) & 0xFFFF));
+}
+
 /* ---- interrupts ---- */
 
 static JSValue hw_route_line(ARGS) {
@@ -218,6 +231,7 @@ static const JSCFunctionListEntry hw_functions[] = {
     JS_CFUNC_DEF("dmaFree", 1, hw_dma_free),
     JS_CFUNC_DEF("physAddress", 1, hw_phys_address),
     JS_CFUNC_DEF("fence", 0, hw_fence),
+    JS_CFUNC_DEF("checksum", 4, hw_checksum),
     JS_CFUNC_DEF("routeLine", 2, hw_route_line),
     JS_CFUNC_DEF("unmaskLine", 1, hw_unmask_line),
     JS_CFUNC_DEF("allocateMessage", 0, hw_allocate_message),
