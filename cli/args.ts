@@ -12,6 +12,14 @@ export interface PortForward {
   guest: number;
 }
 
+/** A static IPv4 configuration instead of DHCP. */
+export interface StaticAddress {
+  ip: string;
+  prefixLength: number;
+  gateway: string | undefined;
+  dns: string[];
+}
+
 export interface Disk {
   path: string;
   readOnly: boolean;
@@ -29,6 +37,7 @@ export interface RunOptions {
   net: Network;
   forwards: PortForward[];
   disks: Disk[];
+  address: StaticAddress | undefined;
 }
 
 export interface BuildOptions {
@@ -57,6 +66,9 @@ commands:
         --net user|tap[=NAME]|none  the network card's backend (default user: QEMU's NAT)
         -p HOSTPORT:GUESTPORT[/udp]  forward a host port to the guest (user networking; repeatable)
         --disk FILE[,ro]    attach a raw disk image as a virtio block device (repeatable)
+        --ip ADDRESS/PREFIX a static IPv4 address, e.g. 10.0.2.15/24 (default: DHCP)
+        --gateway ADDRESS   the default route with --ip
+        --dns ADDRESS       a DNS server with --ip (repeatable)
         --trace             print the guest's boot timeline
   build <service dir | file.ts> [-o image.elf]
         build one bootable ELF and print its path and size
@@ -115,6 +127,21 @@ export function parseDisk(text: string): Disk {
   return { path, readOnly };
 }
 
+function parseIpv4(text: string, flag: string): string {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!m || m.slice(1).some((part) => Number(part) > 255)) throw new CliError(`${flag}: "${text}" is not an IPv4 address`);
+  return text;
+}
+
+export function parseCidr(text: string): { ip: string; prefixLength: number } {
+  const [ip, prefix, extra] = text.split("/");
+  const prefixLength = Number(prefix);
+  if (extra !== undefined || !/^\d{1,2}$/.test(prefix ?? "") || prefixLength < 1 || prefixLength > 32) {
+    throw new CliError(`--ip: expected ADDRESS/PREFIX like 10.0.2.15/24, got "${text}"`);
+  }
+  return { ip: parseIpv4(ip, "--ip"), prefixLength };
+}
+
 function parseEnv(text: string, env: Record<string, string>): void {
   const eq = text.indexOf("=");
   const key = eq > 0 ? text.slice(0, eq) : "";
@@ -148,8 +175,10 @@ export function parseArgs(argv: string[]): Command {
 
   const run: RunOptions = {
     target: "", memoryMiB: 32, accel: "auto", machine: "microvm", timeoutMs: undefined, env: {}, args: [], trace: false,
-    net: { mode: "user" }, forwards: [], disks: [],
+    net: { mode: "user" }, forwards: [], disks: [], address: undefined,
   };
+  let gateway: string | undefined;
+  const dns: string[] = [];
   let output: string | undefined;
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -166,7 +195,7 @@ export function parseArgs(argv: string[]): Command {
     const eq = word.indexOf("=");
     const flag = eq > 0 && word.startsWith("--") ? word.slice(0, eq) : word;
     const inline = eq > 0 && word.startsWith("--") ? word.slice(eq + 1) : undefined;
-    const runOnly = ["--mem", "--accel", "--machine", "--timeout", "--env", "--trace", "--net", "-p", "--publish", "--disk"];
+    const runOnly = ["--mem", "--accel", "--machine", "--timeout", "--env", "--trace", "--net", "-p", "--publish", "--disk", "--ip", "--gateway", "--dns"];
     if (runOnly.includes(flag) && command !== "run") throw new CliError(`${flag} is an option of run, not ${command}`);
     let value: string;
     switch (flag) {
@@ -185,6 +214,9 @@ export function parseArgs(argv: string[]): Command {
       case "-p":
       case "--publish": [value, i] = flagValue(rest, i, flag, inline); run.forwards.push(parseForward(value)); break;
       case "--disk": [value, i] = flagValue(rest, i, flag, inline); run.disks.push(parseDisk(value)); break;
+      case "--ip": [value, i] = flagValue(rest, i, flag, inline); run.address = { ...parseCidr(value), gateway: undefined, dns: [] }; break;
+      case "--gateway": [value, i] = flagValue(rest, i, flag, inline); gateway = parseIpv4(value, flag); break;
+      case "--dns": [value, i] = flagValue(rest, i, flag, inline); dns.push(parseIpv4(value, flag)); break;
       default: throw new CliError(`unknown option ${word} (see toro --help)`);
     }
   }
@@ -194,5 +226,7 @@ export function parseArgs(argv: string[]): Command {
   if (command === "build") return { name: "build", options: { target, output } };
   if (command === "check") return { name: "check", target };
   if (run.forwards.length > 0 && run.net.mode !== "user") throw new CliError(`-p forwards ports on user networking only (--net ${run.net.mode} was given)`);
+  if ((gateway || dns.length) && !run.address) throw new CliError(`--gateway and --dns go with --ip (without --ip, DHCP provides them)`);
+  if (run.address) run.address = { ...run.address, gateway, dns };
   return { name: "run", options: { ...run, target } };
 }

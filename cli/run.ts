@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
 import { encodeCmdline } from "../kernel/process/cmdline.ts";
-import type { RunOptions } from "./args.ts";
+import type { RunOptions, StaticAddress } from "./args.ts";
 import { chooseAccelerator, realHost } from "./accel.ts";
 import { CliError } from "./errors.ts";
 import { EXIT_NO_REPORT, EXIT_OUTPUT_CLOSED, EXIT_TIMEOUT, outcomeOfQemuStatus } from "./exit-codes.ts";
@@ -21,11 +21,26 @@ export interface RunIo {
   stderr: Writable;
 }
 
+/** A static address travels as toro.ip=, toro.gateway= and toro.dns= (see kernel/net/config.ts). */
+export function addressWords(address: StaticAddress | undefined): string[] {
+  if (!address) return [];
+  return [
+    `toro.ip=${address.ip}/${address.prefixLength}`,
+    ...(address.gateway ? [`toro.gateway=${address.gateway}`] : []),
+    ...address.dns.map((server) => `toro.dns=${server}`),
+  ];
+}
+
 export function vmConfig(image: string, options: RunOptions, log: (line: string) => void): VmConfig {
   const least = leastMemoryMiB(image);
   if (options.memoryMiB < least) throw new CliError(`--mem ${options.memoryMiB}M is less than this image needs (${least}M)`);
   const choice = chooseAccelerator(options.accel, realHost(QEMU, ensurePlatform(log).referenceImage, join(BUILD_DIR, "accel-probe.json")));
-  const words = [`toro.epoch_ms=${Date.now()}`, ...(options.trace ? ["toro.trace"] : []), ...encodeCmdline(options.args, options.env)];
+  const words = [
+    `toro.epoch_ms=${Date.now()}`,
+    ...(options.trace ? ["toro.trace"] : []),
+    ...addressWords(options.address),
+    ...encodeCmdline(options.args, options.env),
+  ];
   const cmdline = words.join(" ");
   if (cmdline.length > MAX_CMDLINE) {
     throw new CliError(`the service's arguments and environment take ${cmdline.length} bytes encoded; the limit is ${MAX_CMDLINE}`);

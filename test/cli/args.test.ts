@@ -11,7 +11,7 @@ test("run takes its flags, repeated --env, and the service's arguments after --"
   assert.deepEqual(c.options, {
     target: "svc", memoryMiB: 16, accel: "tcg", machine: "q35", timeoutMs: 2000,
     env: { A: "1", B: "x=y" }, args: ["--not-a-flag", "two"], trace: false,
-    net: { mode: "user" }, forwards: [], disks: [],
+    net: { mode: "user" }, forwards: [], disks: [], address: undefined,
   });
 });
 
@@ -34,6 +34,14 @@ test("devices: --net, -p port forwards and --disk", () => {
   assert.deepEqual(tap.name === "run" && tap.options.net, { mode: "tap", ifname: "tap7" });
   const none = parseArgs(["run", "svc", "--net", "none"]);
   assert.deepEqual(none.name === "run" && none.options.net, { mode: "none" });
+});
+
+test("a static address: --ip with --gateway and repeated --dns", async () => {
+  const c = parseArgs(["run", "svc", "--ip", "192.168.7.2/24", "--gateway=192.168.7.1", "--dns", "1.1.1.1", "--dns", "8.8.8.8"]);
+  assert.deepEqual(c.name === "run" && c.options.address, { ip: "192.168.7.2", prefixLength: 24, gateway: "192.168.7.1", dns: ["1.1.1.1", "8.8.8.8"] });
+  const { addressWords } = await import("../../cli/run.ts");
+  assert.deepEqual(addressWords(c.name === "run" ? c.options.address : undefined),
+    ["toro.ip=192.168.7.2/24", "toro.gateway=192.168.7.1", "toro.dns=1.1.1.1", "toro.dns=8.8.8.8"]);
 });
 
 test("build takes -o", () => {
@@ -70,6 +78,10 @@ const rejects: [string[], RegExp][] = [
   [["run", "a", "--net", "bridge"], /--net: expected user, tap, tap=NAME or none/],
   [["run", "a", "--net", "none", "-p", "1:2"], /-p forwards ports on user networking only/],
   [["run", "a", "--disk", ",ro"], /--disk: expected FILE/],
+  [["run", "a", "--ip", "10.0.2.15"], /--ip: expected ADDRESS\/PREFIX/],
+  [["run", "a", "--ip", "10.0.2.256/24"], /not an IPv4 address/],
+  [["run", "a", "--ip", "10.0.2.15/33"], /--ip: expected ADDRESS\/PREFIX/],
+  [["run", "a", "--gateway", "10.0.2.2"], /--gateway and --dns go with --ip/],
 ];
 for (const [argv, message] of rejects) {
   test(`rejects ${argv.join(" ")}`, () => {

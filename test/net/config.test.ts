@@ -1,0 +1,27 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { addressWords } from "../../cli/run.ts";
+import { parseCmdline } from "../../kernel/process/cmdline.ts";
+import { formatIpv4Address, netmask, parseIpv4Address, staticConfig } from "../../kernel/net/config.ts";
+
+test("what the CLI writes, the kernel reads back", () => {
+  const words = addressWords({ ip: "192.168.7.2", prefixLength: 20, gateway: "192.168.0.1", dns: ["1.1.1.1", "9.9.9.9"] });
+  const config = staticConfig(parseCmdline(words.join(" ")).params);
+  assert.deepEqual(config, { address: 0xc0a80702, prefixLength: 20, gateway: 0xc0a80001, dnsServers: [0x01010101, 0x09090909] });
+});
+
+test("no toro.ip means DHCP; malformed words are reported", () => {
+  assert.equal(staticConfig(parseCmdline("toro.trace").params), undefined);
+  assert.match(staticConfig(parseCmdline("toro.ip=10.0.0.1").params) as string, /not ADDRESS\/PREFIX/);
+  assert.match(staticConfig(parseCmdline("toro.ip=10.0.0.1/8 toro.gateway=x").params) as string, /toro\.gateway=x/);
+  assert.match(staticConfig(parseCmdline("toro.ip=10.0.0.1/8 toro.dns=1.2.3").params) as string, /toro\.dns=1\.2\.3/);
+});
+
+test("addresses and masks", () => {
+  assert.equal(parseIpv4Address("255.255.255.255"), 0xffffffff);
+  assert.equal(parseIpv4Address("256.1.1.1"), undefined);
+  assert.equal(formatIpv4Address(0x0a00020f), "10.0.2.15");
+  assert.equal(netmask(24), 0xffffff00);
+  assert.equal(netmask(32), 0xffffffff);
+  assert.equal(netmask(0), 0);
+});
