@@ -30,7 +30,7 @@ const STATUS_UNSUPPORTED = 2;
 const SECTOR = 512;
 const HEADER_BYTES = 16;
 /** Data bounce slot size: the largest single request; bigger ones are split. */
-const SLOT_BYTES = 32 * 1024;
+const SLOT_BYTES = 64 * 1024;
 const SLOTS = 16;
 
 interface Request {
