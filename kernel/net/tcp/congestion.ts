@@ -1,0 +1,88 @@
+/**
+ * Congestion control: slow start and congestion avoidance (RFC 5681), fast
+ * retransmit on three duplicate ACKs and NewReno fast recovery with its
+ * recovery point and partial ACKs (RFC 6582). Byte counts; the connection
+ * tells it what the ACKs said and does the sending.
+ */
+import { seqGe, seqLt } from "./sequence.ts";
+
+const DUPLICATE_THRESHOLD = 3;
+
+export type AckVerdict =
+  | "none"             // nothing to do beyond sending what the window allows
+  | "fast-retransmit"  // resend the first unacknowledged segment now
+  | "partial-ack";     // in recovery: resend the next unacknowledged segment
+
+export class NewReno {
+  /** Congestion window, bytes. */
+  cwnd: number;
+  /** Slow-start threshold, bytes. */
+  ssthresh = Number.MAX_SAFE_INTEGER;
+  private duplicates = 0;
+  private recover: number | undefined;
+  /** Bytes acknowledged in congestion avoidance since cwnd last grew. */
+  private acked = 0;
+
+  constructor(private readonly mss: number) {
+    // RFC 5681 3.1: IW = min(4 * MSS, max(2 * MSS, 4380 bytes)).
+    this.cwnd = Math.min(4 * mss, Math.max(2 * mss, 4380));
+  }
+
+  get inRecovery(): boolean {
+    return this.recover !== undefined;
+  }
+
+  /**
+   * An ACK arrived. `ackedBytes` is how much new data it covers (0 for a
+   * duplicate), `ack` its number, `highestSent` SND.NXT, `flight` the bytes
+   * outstanding before it.
+   */
+  onAck(ack: number, ackedBytes: number, highestSent: number, flight: number): AckVerdict {
+    if (ackedBytes === 0) return this.onDuplicate(ack, highestSent, flight);
+    this.duplicates = 0;
+    if (this.recover !== undefined) {
+      if (seqGe(ack, this.recover)) {
+        // Full acknowledgment: leave recovery with cwnd = min(ssthresh, flight + MSS) (RFC 6582 3.2, step 3).
+        this.cwnd = Math.min(this.ssthresh, Math.max(flight - ackedBytes, 0) + this.mss);
+        this.recover = undefined;
+        return "none";
+      }
+      // Partial acknowledgment: deflate by what was acked, add back one MSS, resend the next hole.
+      this.cwnd = Math.max(this.cwnd - ackedBytes + this.mss, this.mss);
+      return "partial-ack";
+    }
+    if (this.cwnd < this.ssthresh) {
+      this.cwnd += Math.min(ackedBytes, this.mss); // slow start (3.1, with appropriate byte counting L = 1 MSS)
+    } else {
+      this.acked += ackedBytes;
+      if (this.acked >= this.cwnd) {
+        this.acked -= this.cwnd;
+        this.cwnd += this.mss; // one MSS per window of data acknowledged
+      }
+    }
+    return "none";
+  }
+
+  /** The retransmission timer expired (RFC 5681 3.1, equation 4). */
+  onTimeout(flight: number): void {
+    this.ssthresh = Math.max(Math.floor(flight / 2), 2 * this.mss);
+    this.cwnd = this.mss;
+    this.duplicates = 0;
+    this.recover = undefined;
+    this.acked = 0;
+  }
+
+  private onDuplicate(ack: number, highestSent: number, flight: number): AckVerdict {
+    if (++this.duplicates < DUPLICATE_THRESHOLD) return "none";
+    if (this.duplicates === DUPLICATE_THRESHOLD && (this.recover === undefined)) {
+      // Enter fast recovery only for losses after the last recovery point (RFC 6582 3.2, step 2).
+      this.ssthresh = Math.max(Math.floor(flight / 2), 2 * this.mss);
+      this.cwnd = this.ssthresh + DUPLICATE_THRESHOLD * this.mss;
+      this.recover = highestSent;
+      return "fast-retransmit";
+    }
+    // Each further duplicate means a segment left the network: inflate (3.2, step 4).
+    if (this.recover !== undefined && seqLt(ack, this.recover)) this.cwnd += this.mss;
+    return "none";
+  }
+}
