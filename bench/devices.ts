@@ -6,10 +6,13 @@
  * again) for a fixed time, then sequential write (with a flush) and read
  * of a fresh raw disk image in 64 KiB requests.
  *
- * The Toro guest is bench/services/devices.ts. The Linux guest is Debian's
- * amd64 kernel with an initramfs built here from busybox-static, the virtio
- * modules the machine needs and bench/services/linux-init.sh as /init; the
- * packages come from apt into bench/build/, nothing of them is committed.
+ * The Toro guest is bench/services/devices.ts; it does the disk work twice,
+ * with one request in flight (as Linux's dd does) and with 8, each on its
+ * own fresh image. The Linux guest is Debian's amd64 kernel with an
+ * initramfs built here from busybox-static, bench/linux/arp-pingpong.c
+ * (compiled with musl), the virtio modules the machine needs and
+ * bench/services/linux-init.sh as /init; the packages come from apt into
+ * bench/build/, nothing of them is committed.
  *
  *   node --import tsx bench/devices.ts [--seconds N] [--machine microvm|q35] [--accel auto|kvm|tcg]
  */
@@ -28,6 +31,10 @@ const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const BENCH_BUILD = join(BENCH_DIR, "build");
 const TORO_SERVICE = join(BENCH_DIR, "services", "devices.ts");
 const LINUX_INIT = join(BENCH_DIR, "services", "linux-init.sh");
+/** The Linux guest's round-trip loop, a C program of the baseline and not of Toro. */
+const ARP_PINGPONG = join(BENCH_DIR, "linux", "arp-pingpong.c");
+/** musl-dev's gcc wrapper (musl-tools' musl-gcc is the same): a static binary needs nothing else in the initramfs. */
+const MUSL_GCC = "x86_64-linux-musl-gcc";
 /** Where the Debian packages are downloaded and unpacked. */
 const LINUX_DIR = join(BENCH_BUILD, "linux");
 const DISK_BYTES = 32 * 1024 * 1024;
@@ -42,13 +49,21 @@ const LINUX_DRIVERS = { microvm: ["virtio_mmio", "virtio_net", "virtio_blk"], q3
 
 const log = (line: string) => process.stderr.write(line + "\n");
 
+/** One sequential write (ending with a flush) and read of the whole image, `inFlight` requests at a time. */
+interface DiskPass {
+  inFlight: number;
+  writeSeconds: number;
+  readSeconds: number;
+}
+
 /** What each guest prints, as one JSON line. */
 interface Results {
   roundTrips: number;
   roundTripSeconds: number;
+  /** Bytes written, then read, in each pass. */
   bytes: number;
-  writeSeconds: number;
-  readSeconds: number;
+  /** Toro: 1 and 8 in flight; Linux: dd's 1. */
+  disks: DiskPass[];
 }
 
 interface GuestRun {
@@ -86,8 +101,9 @@ function parseBenchArgs(argv: string[]): { seconds: number; options: RunOptions 
       forwarded.push(flag, value);
     }
   }
-  const disk = join(BENCH_BUILD, "toro-disk.img");
-  const command = parseArgs(["run", TORO_SERVICE, "--disk", disk, ...forwarded, "--", String(seconds)]);
+  // One fresh image per disk pass of the Toro guest, in its IN_FLIGHT order (1, then 8 requests in flight).
+  const disks = ["toro-disk-1.img", "toro-disk-8.img"].flatMap((file) => ["--disk", join(BENCH_BUILD, file)]);
+  const command = parseArgs(["run", TORO_SERVICE, ...disks, ...forwarded, "--", String(seconds)]);
   if (command.name !== "run") throw new Error(`parseArgs returned a ${command.name} command for run`);
   return { seconds, options: command.options };
 }
@@ -165,13 +181,21 @@ function moduleOrder(modulesDir: string, wanted: string[]): { name: string; file
   return order;
 }
 
-/** An initramfs: busybox, /init, and the machine's virtio modules with the order to load them in. */
+/** arp-pingpong as a static binary in bench/build/; a compiler error ends the bench with the compiler's message. */
+function compileArpPingpong(): string {
+  const binary = join(BENCH_BUILD, "arp-pingpong");
+  run(MUSL_GCC, ["-static", "-O2", "-Wall", "-o", binary, ARP_PINGPONG]);
+  return binary;
+}
+
+/** An initramfs: busybox, arp-pingpong, /init, and the machine's virtio modules with the order to load them in. */
 function buildInitramfs(root: string, modulesDir: string, machine: keyof typeof LINUX_DRIVERS): string {
   const dir = join(LINUX_DIR, `initramfs-${machine}`);
   rmSync(dir, { recursive: true, force: true });
   for (const sub of ["bin", "modules", "proc", "sys", "dev", "tmp"]) mkdirSync(join(dir, sub), { recursive: true });
   const busybox = join(root, "bin", "busybox");
   copyFileSync(busybox, join(dir, "bin", "busybox"));
+  copyFileSync(compileArpPingpong(), join(dir, "bin", "arp-pingpong"));
   copyFileSync(LINUX_INIT, join(dir, "init"));
   chmodSync(join(dir, "init"), 0o755);
   const modules = moduleOrder(modulesDir, LINUX_DRIVERS[machine]);
@@ -248,27 +272,46 @@ function parseResults(output: string): Results | undefined {
   const line = /^\{"roundTrips".*\}\r?$/m.exec(output)?.[0];
   if (!line) return undefined;
   const results = JSON.parse(line) as Results;
-  const complete = [results.roundTrips, results.roundTripSeconds, results.bytes, results.writeSeconds, results.readSeconds].every((n) => typeof n === "number" && n >= 0);
-  return complete ? results : undefined;
+  if (!Array.isArray(results.disks) || results.disks.length === 0) return undefined;
+  const numbers = [results.roundTrips, results.roundTripSeconds, results.bytes, ...results.disks.flatMap((d) => [d.inFlight, d.writeSeconds, d.readSeconds])];
+  return numbers.every((n) => typeof n === "number" && n >= 0) ? results : undefined;
 }
 
 function qemuVersion(): string {
   return /version (\S+)/.exec(run(QEMU, ["--version"]))?.[1] ?? "?";
 }
 
-type Measure = [label: string, pick: (r: Results) => number, decimals: number];
+/** A table row; `linux` is missing where the Linux guest does not measure the same thing. */
+interface Row {
+  label: string;
+  toro: number;
+  linux?: number;
+  decimals: number;
+}
 
-const MEASURES: Measure[] = [
-  ["ARP round trips per second", (r) => r.roundTrips / r.roundTripSeconds, 0],
-  ["virtio-blk sequential write MB/s", (r) => r.bytes / r.writeSeconds / 1e6, 1],
-  ["virtio-blk sequential read MB/s", (r) => r.bytes / r.readSeconds / 1e6, 1],
-];
+/** The round trips, then a write and a read row for each of Toro's disk passes, beside Linux's pass with as many requests in flight. */
+function rows(toro: Results, linux: Results): Row[] {
+  const perSecond = (r: Results) => r.roundTrips / r.roundTripSeconds;
+  const mbps = (r: Results, seconds: number) => r.bytes / seconds / 1e6;
+  const disk = (label: string, pick: (d: DiskPass) => number) => toro.disks.map((pass) => {
+    const theirs = linux.disks.find((d) => d.inFlight === pass.inFlight);
+    return { label: `${label}, ${pass.inFlight} in flight`, toro: mbps(toro, pick(pass)), linux: theirs && mbps(linux, pick(theirs)), decimals: 1 };
+  });
+  return [
+    { label: "ARP round trips per second", toro: perSecond(toro), linux: perSecond(linux), decimals: 0 },
+    ...disk("virtio-blk write MB/s", (d) => d.writeSeconds),
+    ...disk("virtio-blk read MB/s", (d) => d.readSeconds),
+  ];
+}
 
 function table(toro: Results, linux: Results): string {
-  const header = `${"".padEnd(36)}${"Toro".padStart(10)}${"Linux".padStart(10)}${"Toro/Linux".padStart(12)}`;
-  const rows = MEASURES.map(([label, pick, decimals]) =>
-    `  ${label.padEnd(34)}${pick(toro).toFixed(decimals).padStart(10)}${pick(linux).toFixed(decimals).padStart(10)}${(pick(toro) / pick(linux)).toFixed(2).padStart(12)}`);
-  return [header, ...rows].join("\n");
+  const header = `${"".padEnd(40)}${"Toro".padStart(10)}${"Linux".padStart(10)}${"Toro/Linux".padStart(12)}`;
+  const lines = rows(toro, linux).map(({ label, toro, linux, decimals }) => {
+    const theirs = linux === undefined ? "-" : linux.toFixed(decimals);
+    const ratio = linux === undefined ? "-" : (toro / linux).toFixed(2);
+    return `  ${label.padEnd(38)}${toro.toFixed(decimals).padStart(10)}${theirs.padStart(10)}${ratio.padStart(12)}`;
+  });
+  return [header, ...lines].join("\n");
 }
 
 function report(seconds: number, vm: VmConfig, linux: Linux, toro: Results, theirs: Results): void {
@@ -278,12 +321,13 @@ function report(seconds: number, vm: VmConfig, linux: Linux, toro: Results, thei
   console.log(`Toro: ${vm.memoryMiB} MiB`);
   console.log(`Linux: ${linux.version}, busybox-static ${linux.busybox}, ${LINUX_MEMORY_MIB} MiB${acpi}`);
   console.log(`round trips: ${seconds} s each (Toro ${toro.roundTrips}, Linux ${theirs.roundTrips})`);
-  console.log(`disk: ${DISK_BYTES / 1024 / 1024} MiB raw image, ${BLOCK_BYTES / 1024} KiB requests, the write ends with a flush\n`);
+  console.log(`disk: sequential over a ${DISK_BYTES / 1024 / 1024} MiB raw image, ${BLOCK_BYTES / 1024} KiB requests, the write ends with a flush\n`);
   console.log(table(toro, theirs));
   console.log(`
-Toro keeps 8 requests in flight (bench/services/devices.ts); Linux's dd with O_DIRECT, one.
-busybox arping sends one request a second, so each of Linux's round trips is an arping
-process that quits on the reply: its start-up counts in Linux's time.`);
+Round trips: one loop on each side that sends the request, waits for the reply and times
+itself (Linux: bench/linux/arp-pingpong.c, one process, AF_PACKET, CLOCK_MONOTONIC).
+Disk: Linux's dd with O_DIRECT keeps one request in flight, so Toro is compared with it
+at one; Linux is not measured at 8. Each Toro pass writes its own fresh image.`);
 }
 
 async function main(): Promise<void> {
@@ -291,9 +335,8 @@ async function main(): Promise<void> {
   mkdirSync(BENCH_BUILD, { recursive: true });
   const built = await build(TORO_SERVICE, join(BENCH_BUILD, "devices.elf"), log);
   const linux = prepareLinux(options.machine);
-  const toroDisk = options.disks[0].path, linuxDisk = join(BENCH_BUILD, "linux-disk.img");
-  freshDisk(toroDisk);
-  freshDisk(linuxDisk);
+  const linuxDisk = join(BENCH_BUILD, "linux-disk.img");
+  for (const disk of [...options.disks.map((d) => d.path), linuxDisk]) freshDisk(disk);
   // vmConfig chooses the accelerator as `toro run` does; the Linux guest gets the same choice and machine.
   const vm = vmConfig(built.image, options, log);
 
