@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { addressWords } from "../../cli/run.ts";
 import { parseCmdline } from "../../kernel/process/cmdline.ts";
-import { formatIpv4Address, netmask, parseIpv4Address, staticConfig } from "../../kernel/net/config.ts";
+import { netmask, staticConfig } from "../../kernel/net/config.ts";
+import { formatIpv4, parseIpv4 } from "../../kernel/net/wire/address.ts";
 
 test("what the CLI writes, the kernel reads back", () => {
   const words = addressWords({ ip: "192.168.7.2", prefixLength: 20, gateway: "192.168.0.1", dns: ["1.1.1.1", "9.9.9.9"] });
@@ -18,9 +19,9 @@ test("no toro.ip means DHCP; malformed words are reported", () => {
 });
 
 test("addresses and masks", () => {
-  assert.equal(parseIpv4Address("255.255.255.255"), 0xffffffff);
-  assert.equal(parseIpv4Address("256.1.1.1"), undefined);
-  assert.equal(formatIpv4Address(0x0a00020f), "10.0.2.15");
+  assert.equal(parseIpv4("255.255.255.255"), 0xffffffff);
+  assert.equal(parseIpv4("256.1.1.1"), undefined);
+  assert.equal(formatIpv4(0x0a00020f), "10.0.2.15");
   assert.equal(netmask(24), 0xffffff00);
   assert.equal(netmask(32), 0xffffffff);
   assert.equal(netmask(0), 0);
