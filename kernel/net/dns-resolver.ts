@@ -4,6 +4,7 @@
  * answers for their TTL (and "no such name" for a short while).
  */
 import { buildQuery, parseResponse, RCODE_NXDOMAIN, TYPE_A, TYPE_CNAME } from "./dns-message.ts";
+import { parseIpv4 } from "./wire/address.ts";
 
 export interface DnsHost {
   /** Send a query to port 53 of `server`. */
@@ -38,10 +39,8 @@ export class DnsResolver {
 
   /** The IPv4 addresses of `name` (a dotted address resolves to itself). */
   resolve(name: string): Promise<number[]> {
-    const literal = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(name);
-    if (literal && literal.slice(1).every((p) => Number(p) <= 255)) {
-      return Promise.resolve([literal.slice(1).reduce((ip, p) => ip * 256 + Number(p), 0)]);
-    }
+    const literal = parseIpv4(name);
+    if (literal !== undefined) return Promise.resolve([literal]);
     const key = name.toLowerCase().replace(/\.$/, "");
     const cached = this.cache.get(key);
     if (cached && cached.expiresAt > this.host.nowMs()) {
