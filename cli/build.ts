@@ -27,6 +27,7 @@ const ENTRY_NAMES = ["main.ts", "index.ts", "main.js", "index.js"];
 export const RUNTIME_MODULES: Record<string, string> = {
   toro: join(KERNEL_DIR, "runtime.ts"),
   "toro/devices": join(KERNEL_DIR, "devices", "index.ts"),
+  "toro/net": join(KERNEL_DIR, "net", "index.ts"),
 };
 
 const runtimeModules: esbuild.Plugin = {

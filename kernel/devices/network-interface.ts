@@ -22,6 +22,8 @@ export interface NetworkInterface {
   /**
    * Receive frames. The handler gets the frames that arrived together; each
    * view is valid only during the call (its buffer then goes back to the card).
+   * Listening does not keep the service alive: what waits on the network
+   * (a socket, a timer) does.
    */
   onReceive(handler: (frames: Uint8Array[]) => void): void;
   /** The transmit queue has room again after send() returned false. */

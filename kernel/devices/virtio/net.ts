@@ -6,7 +6,7 @@
  * device with one notification.
  */
 import { DmaPool, type DmaSlot } from "../dma-pool.ts";
-import type { DmaMemory, KeepAlive } from "../hardware.ts";
+import type { DmaMemory } from "../hardware.ts";
 import type { NetworkInterface } from "../network-interface.ts";
 import { VirtioDevice } from "./device.ts";
 import type { Virtqueue } from "./queue.ts";
@@ -44,7 +44,7 @@ export class VirtioNet implements NetworkInterface {
   private kickScheduled = false;
   private blocked = false;
 
-  constructor(readonly name: string, transport: VirtioTransport, dma: DmaMemory, private readonly keepAlive: KeepAlive) {
+  constructor(readonly name: string, transport: VirtioTransport, dma: DmaMemory) {
     this.device = new VirtioDevice(transport, dma, { features: F_MAC | F_MTU | F_STATUS });
     this.mac = this.device.has(F_MAC)
       ? this.device.readConfig((c) => Uint8Array.from({ length: 6 }, (_, i) => c.configRead8(i)))
@@ -81,8 +81,6 @@ export class VirtioNet implements NetworkInterface {
   }
 
   onReceive(handler: (frames: Uint8Array[]) => void): void {
-    // A card someone listens on keeps the service alive, as a listening socket does.
-    if (!this.receiveHandler) this.keepAlive.retain();
     this.receiveHandler = handler;
   }
 
