@@ -5,32 +5,31 @@
 // number of requests in flight, each on its own fresh disk; one JSON line.
 import { argv, exit } from "toro";
 import { blockDevices, networkInterfaces, type BlockDevice, type NetworkInterface } from "toro/devices";
+import { ARP_PACKET_LENGTH, ArpOperation, ArpPacket, BROADCAST_MAC, ETHERNET_HEADER_LENGTH, EthernetFrame, EtherType, parseIpv4 } from "../../kernel/net/wire/index.ts";
 
-const GUEST_IP = [10, 0, 2, 15];
-const GATEWAY_IP = [10, 0, 2, 2];
+const GUEST_IP = parseIpv4("10.0.2.15")!;
+const GATEWAY_IP = parseIpv4("10.0.2.2")!;
 const REQUEST_BYTES = 64 * 1024;
 /**
  * Requests in flight for each disk pass: 1 is what Linux's dd with O_DIRECT
- * does, the row the bench compares; 8 × 64 KiB fill the virtio-blk driver's
- * DMA slots (16 of 32 KiB), and more would only wait in the driver.
+ * does, the row the bench compares; 8 keeps the device busy (the virtio-blk
+ * driver has 16 DMA slots of 64 KiB).
  */
 const IN_FLIGHT = [1, 8];
 
 function arpRequest(mac: Uint8Array): Uint8Array {
-  const frame = new Uint8Array(42);
-  frame.fill(0xff, 0, 6); // broadcast
-  frame.set(mac, 6);
-  frame.set([0x08, 0x06], 12);
-  frame.set([0, 1, 0x08, 0x00, 6, 4, 0, 1], 14); // Ethernet/IPv4, request
-  frame.set(mac, 22);
-  frame.set(GUEST_IP, 28);
-  frame.set(GATEWAY_IP, 38);
+  const frame = new Uint8Array(ETHERNET_HEADER_LENGTH + ARP_PACKET_LENGTH);
+  EthernetFrame.emit(frame, BROADCAST_MAC, mac, EtherType.Arp);
+  ArpPacket.emit(frame.subarray(ETHERNET_HEADER_LENGTH), ArpOperation.Request, mac, GUEST_IP, new Uint8Array(6), GATEWAY_IP);
   return frame;
 }
 
+const ethernet = new EthernetFrame();
+const arp = new ArpPacket();
+
 function isGatewayReply(frame: Uint8Array): boolean {
-  return frame[12] === 0x08 && frame[13] === 0x06 && frame[21] === 2 &&
-    frame[28] === GATEWAY_IP[0] && frame[29] === GATEWAY_IP[1] && frame[30] === GATEWAY_IP[2] && frame[31] === GATEWAY_IP[3];
+  if (ethernet.wrap(frame).check() !== undefined || ethernet.etherType !== EtherType.Arp) return false;
+  return arp.wrap(ethernet.payload).check() === undefined && arp.operation === ArpOperation.Reply && arp.senderProtocolAddress === GATEWAY_IP;
 }
 
 /** Round trips, one at a time, until `seconds` have passed; the same request frame each time (send copies it). */

@@ -22,10 +22,10 @@ export interface NetworkInterface {
   /**
    * Receive frames. The handler gets the frames that arrived together; each
    * view is valid only during the call (its buffer then goes back to the card).
-   * Listening does not keep the service alive: what waits on the network
-   * (a socket, a timer) does.
+   * Listening keeps the service alive, as a listening socket does, unless
+   * `keepAlive` is false (the IP stack's choice: its sockets decide).
    */
-  onReceive(handler: (frames: Uint8Array[]) => void): void;
+  onReceive(handler: (frames: Uint8Array[]) => void, keepAlive?: boolean): void;
   /** The transmit queue has room again after send() returned false. */
   onWritable(handler: () => void): void;
   onLinkChange(handler: (up: boolean) => void): void;

@@ -55,9 +55,10 @@ export class Ipv4Interface {
       request: (ip) => this.sendArp(ArpOperation.Request, ZERO_MAC, ip, BROADCAST_MAC),
       dropped: (_packet, why) => this.drop(`an outgoing packet: ${why}`),
     });
+    // Listening does not keep the service alive: open sockets and pending lookups do.
     nic.onReceive((frames) => {
       for (const frame of frames) this.receiveFrame(frame);
-    });
+    }, false);
   }
 
   configure(config: Ipv4Config | undefined): void {

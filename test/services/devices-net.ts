@@ -2,8 +2,8 @@
 // the gateway and a DHCP discover, and prints what comes back.
 import { exit } from "toro";
 import { networkInterfaces } from "toro/devices";
+import { ARP_PACKET_LENGTH, ArpOperation, ArpPacket, ETHERNET_HEADER_LENGTH, EthernetFrame, EtherType } from "../../kernel/net/wire/index.ts";
 
-const GUEST_IP = [10, 0, 2, 15];
 const GATEWAY_IP = [10, 0, 2, 2];
 const BROADCAST_MAC = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
 const XID = 0x70726f74;
@@ -18,16 +18,12 @@ function checksum(bytes: Uint8Array): number {
   return ~sum & 0xffff;
 }
 
+/** Built with the network unit's wire layer; the replies below are read byte by byte, as a second opinion. */
 function arpRequest(mac: Uint8Array): Uint8Array {
-  const f = new Uint8Array(42);
-  f.set(BROADCAST_MAC, 0);
-  f.set(mac, 6);
-  f.set([0x08, 0x06], 12);
-  f.set([0, 1, 0x08, 0x00, 6, 4, 0, 1], 14); // Ethernet/IPv4, request
-  f.set(mac, 22);
-  f.set(GUEST_IP, 28);
-  f.set(GATEWAY_IP, 38);
-  return f;
+  const frame = new Uint8Array(ETHERNET_HEADER_LENGTH + ARP_PACKET_LENGTH);
+  EthernetFrame.emit(frame, Uint8Array.from(BROADCAST_MAC), mac, EtherType.Arp);
+  ArpPacket.emit(frame.subarray(ETHERNET_HEADER_LENGTH), ArpOperation.Request, mac, 0x0a00020f, new Uint8Array(6), 0x0a000202);
+  return frame;
 }
 
 function dhcpDiscover(mac: Uint8Array): Uint8Array {

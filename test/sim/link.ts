@@ -25,7 +25,7 @@ export class SimulatedNic implements NetworkInterface {
     this.handler?.(frames);
   }
 
-  onReceive(handler: (frames: Uint8Array[]) => void): void {
+  onReceive(handler: (frames: Uint8Array[]) => void, _keepAlive?: boolean): void {
     this.handler = handler;
   }
 

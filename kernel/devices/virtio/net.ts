@@ -6,7 +6,7 @@
  * device with one notification.
  */
 import { DmaPool, type DmaSlot } from "../dma-pool.ts";
-import type { DmaMemory } from "../hardware.ts";
+import type { DmaMemory, KeepAlive } from "../hardware.ts";
 import type { NetworkInterface } from "../network-interface.ts";
 import { VirtioDevice } from "./device.ts";
 import type { Virtqueue } from "./queue.ts";
@@ -43,8 +43,9 @@ export class VirtioNet implements NetworkInterface {
   private deliveryScheduled = false;
   private kickScheduled = false;
   private blocked = false;
+  private keepingAlive = false;
 
-  constructor(readonly name: string, transport: VirtioTransport, dma: DmaMemory) {
+  constructor(readonly name: string, transport: VirtioTransport, dma: DmaMemory, private readonly keepAlive: KeepAlive) {
     this.device = new VirtioDevice(transport, dma, { features: F_MAC | F_MTU | F_STATUS });
     this.mac = this.device.has(F_MAC)
       ? this.device.readConfig((c) => Uint8Array.from({ length: 6 }, (_, i) => c.configRead8(i)))
@@ -80,8 +81,13 @@ export class VirtioNet implements NetworkInterface {
     return true;
   }
 
-  onReceive(handler: (frames: Uint8Array[]) => void): void {
+  onReceive(handler: (frames: Uint8Array[]) => void, keepAlive = true): void {
     this.receiveHandler = handler;
+    if (keepAlive !== this.keepingAlive) {
+      this.keepingAlive = keepAlive;
+      if (keepAlive) this.keepAlive.retain();
+      else this.keepAlive.release();
+    }
   }
 
   onWritable(handler: () => void): void {
