@@ -24,23 +24,35 @@ static uint16_t pit_read(void) {
     return (uint16_t)(lo | (inb(0x40) << 8));
 }
 
-/* Count TSC and APIC-timer ticks across a fixed number of PIT ticks. Channel
-   0 free-runs in mode 2; its gate is always open, unlike channel 2's, which
-   needs the PC speaker port that minimal machines lack. */
-static int pit_calibrate(uint64_t *tsc, uint64_t *apic) {
+/* A count that moved this far between two reads is not a reading: the
+   counter had not reloaded yet, or the vCPU stalled past a wrap. */
+#define PIT_IMPLAUSIBLE_DELTA 0x4000
+#define CALIBRATION_ATTEMPTS 5
+/* Any x86 TSC we could run on ticks between these. */
+#define TSC_HZ_MIN 50000000ull
+#define TSC_HZ_MAX 50000000000ull
+
+/* One measurement of TSC and APIC-timer ticks across a fixed number of PIT
+   ticks; 0 if the PIT misbehaved. Channel 0 free-runs in mode 2; its gate
+   is always open, unlike channel 2's, which needs the PC speaker port that
+   minimal machines lack. */
+static int pit_measure(uint64_t *tsc, uint64_t *apic) {
     outb(0x43, 0x34);
     outb(0x40, 0xFF);
     outb(0x40, 0xFF);
-    lapic_timer_start_free_running();
+    /* Until the new count is loaded the old one may still read back. */
     uint16_t last = pit_read();
+    for (uint32_t spins = 0; last < 0xF000; last = pit_read())
+        if (++spins > 1000000) return 0; /* no PIT: the counter never moves */
+    lapic_timer_start_free_running();
     uint32_t apic0 = lapic_timer_current();
     uint64_t tsc0 = rdtsc();
     uint32_t elapsed = 0, stuck = 0;
     while (elapsed < PIT_CALIBRATION_TICKS) {
         uint16_t now = pit_read();
         uint16_t delta = (uint16_t)(last - now);
-        if (delta == 0 && ++stuck > 1000000) return 0; /* no PIT: the counter never moves */
-        if (delta > 0x8000) delta = 0;                 /* a misread latch, not time going back */
+        if (delta == 0 && ++stuck > 1000000) return 0;
+        if (delta > PIT_IMPLAUSIBLE_DELTA) return 0;
         elapsed += delta;
         last = now;
     }
@@ -48,7 +60,13 @@ static int pit_calibrate(uint64_t *tsc, uint64_t *apic) {
     uint32_t apic1 = lapic_timer_current();
     *tsc = (tsc1 - tsc0) * PIT_HZ / elapsed;
     *apic = (uint64_t)(apic0 - apic1) * PIT_HZ / elapsed;
-    return 1;
+    return *tsc >= TSC_HZ_MIN && *tsc <= TSC_HZ_MAX && *apic > 0;
+}
+
+static int pit_calibrate(uint64_t *tsc, uint64_t *apic) {
+    for (int attempt = 0; attempt < CALIBRATION_ATTEMPTS; attempt++)
+        if (pit_measure(tsc, apic)) return 1;
+    return 0;
 }
 
 /* CPUID 0x15/0x16 where the hypervisor reports the TSC frequency. */
