@@ -1,0 +1,42 @@
+/**
+ * A TCP connection as services (and lib/http) see it: a byte stream with
+ * promises and backpressure, async iteration, half-close, and a
+ * non-blocking style for code that must not wait.
+ */
+export interface TcpStream {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localPort: number;
+
+  /** The next bytes received, or null once the peer has closed its side (EOF). */
+  read(): Promise<Uint8Array | null>;
+  /** Bytes already received, without waiting: undefined if none (null at EOF). */
+  tryRead(): Uint8Array | null | undefined;
+  /** Called when tryRead() has something (data or EOF). */
+  onReadable(callback: () => void): void;
+  /** Each received chunk until EOF. */
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array>;
+
+  /**
+   * Queue bytes (a string as UTF-8). Resolves when they are in the send
+   * buffer: awaiting each write is the backpressure. Rejects if the
+   * connection is closed or reset.
+   */
+  write(data: Uint8Array | string): Promise<void>;
+  /** Send FIN after what is queued: our side is done; reading goes on. */
+  end(): Promise<void>;
+  /** Close both directions (a reset if unread data is left, as RFC 9293 3.6 allows). */
+  close(): void;
+
+  /** Disable Nagle's algorithm: small writes go out at once. */
+  setNoDelay(noDelay: boolean): void;
+  /** Close the connection if nothing is sent or received for `ms` (0: never). */
+  setIdleTimeout(ms: number): void;
+  /** Settles when the connection is fully closed: resolves on an orderly close, rejects on a reset or a timeout. */
+  readonly closed: Promise<void>;
+}
+
+export interface TcpListener {
+  readonly port: number;
+  close(): void;
+}
