@@ -1,7 +1,7 @@
 /**
  * The network unit's public API, imported by services as "toro/net":
  *
- *     import { network, openUdp, resolve } from "toro/net";
+ *     import { connect, listen, network, openUdp, resolve } from "toro/net";
  *     const { address } = await network();      // DHCP, or --ip/--gateway/--dns
  *
  * The stack starts on the first network card when first used.
@@ -14,7 +14,9 @@ import { NetworkStack } from "./stack.ts";
 import type { Datagram, UdpSocket } from "./udp-socket.ts";
 import { formatIpv4, formatMac } from "./wire/address.ts";
 
-export type { Datagram, UdpSocket };
+import type { TcpListener, TcpStream } from "./tcp/stream.ts";
+
+export type { Datagram, TcpListener, TcpStream, UdpSocket };
 
 export interface NetworkInfo {
   interface: string;
@@ -61,6 +63,16 @@ export async function network(): Promise<NetworkInfo> {
 /** A UDP socket on `port` (or a free ephemeral one). Call network() first, or send from 0.0.0.0. */
 export function openUdp(port?: number): UdpSocket {
   return theStack().openUdp(port);
+}
+
+/** Accept TCP connections on `port` (the network comes up first). */
+export function listen(port: number, handler: (connection: TcpStream) => void, options: { backlog?: number } = {}): Promise<TcpListener> {
+  return theStack().listen(port, handler, options.backlog);
+}
+
+/** Open a TCP connection to `host` (a name or dotted address) and `port`. */
+export function connect(host: string, port: number): Promise<TcpStream> {
+  return theStack().connect(host, port);
 }
 
 /** The IPv4 addresses of a host name, by the configured DNS servers. */

@@ -12,16 +12,20 @@ import { DnsResolver } from "./dns-resolver.ts";
 import type { NetHost } from "./host.ts";
 import { Ipv4Interface } from "./ipv4-interface.ts";
 import { ephemeralPort, UdpSocket } from "./udp-socket.ts";
-import { formatIpv4 } from "./wire/address.ts";
+import type { TcpListener, TcpStream } from "./tcp/stream.ts";
+import { TcpLayer } from "./tcp/tcp-layer.ts";
+import { formatIpv4, parseIpv4 } from "./wire/address.ts";
 
 export class NetworkStack {
   readonly iface: Ipv4Interface;
   readonly resolver: DnsResolver;
+  readonly tcp: TcpLayer;
   private readonly dnsPort: number;
   private configured: Promise<Ipv4Config> | undefined;
 
   constructor(nic: NetworkInterface, private readonly host: NetHost, private readonly staticConfig: Ipv4Config | undefined, private readonly keepAlive: KeepAlive) {
     this.iface = new Ipv4Interface(nic, host);
+    this.tcp = new TcpLayer(this.iface, host, keepAlive);
     this.resolver = new DnsResolver({
       send: (query, server) => this.iface.sendUdp(this.dnsPort, server, DNS_PORT, query),
       setTimer: host.setTimer,
@@ -74,6 +78,18 @@ export class NetworkStack {
   /** A UDP socket on `port`, or on a free ephemeral port. */
   openUdp(port?: number): UdpSocket {
     return new UdpSocket(this.iface, port ?? ephemeralPort(this.iface, this.host.random), this.keepAlive);
+  }
+
+  /** Accept TCP connections on `port`; each goes to `handler`. The listener keeps the service alive until closed. */
+  async listen(port: number, handler: (connection: TcpStream) => void, backlog?: number): Promise<TcpListener> {
+    await this.start();
+    return this.tcp.listen(port, handler, backlog);
+  }
+
+  /** Open a TCP connection to `host` (a name or a dotted address) on `port`. */
+  async connect(host: string, port: number): Promise<TcpStream> {
+    const [address] = await this.resolve(host);
+    return this.tcp.connect(parseIpv4(address)!, port);
   }
 
   /** The IPv4 addresses of `name`, as dotted strings. While waiting, the service stays alive. */

@@ -1,0 +1,626 @@
+/**
+ * One TCP connection (RFC 9293): the state machine, segment arrival (3.10.7)
+ * and output, with retransmission (RFC 6298), NewReno congestion control
+ * (RFC 5681, 6582), delayed ACKs (RFC 1122 4.2.3.2), Nagle's algorithm,
+ * window scaling (RFC 7323), zero-window probes, and RFC 5961's answers to
+ * blind resets and SYNs. It is also the TcpStream a service reads and writes.
+ */
+import type { KeepAlive } from "../../devices/hardware.ts";
+import type { NetHost } from "../host.ts";
+import { formatIpv4 } from "../wire/address.ts";
+import { TcpFlags, TcpOptions, TcpSegment } from "../wire/tcp.ts";
+import { NewReno } from "./congestion.ts";
+import { ReceiveBuffer } from "./receive-buffer.ts";
+import { RetransmissionTimer } from "./rto.ts";
+import { SendBuffer } from "./send-buffer.ts";
+import { seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from "./sequence.ts";
+import type { TcpStream } from "./stream.ts";
+
+export type State =
+  | "SYN-SENT" | "SYN-RECEIVED" | "ESTABLISHED" | "FIN-WAIT-1" | "FIN-WAIT-2"
+  | "CLOSE-WAIT" | "CLOSING" | "LAST-ACK" | "TIME-WAIT" | "CLOSED";
+
+/** What a connection needs from the TCP layer that owns it. */
+export interface SegmentSender {
+  /** Send a segment with `payloadLength` bytes that `fill` copies after the header. */
+  send(connection: Connection, flags: number, seq: number, ack: number, window: number, options: TcpOptions | undefined,
+    payloadLength: number, fill: ((target: Uint8Array, at: number) => void) | undefined): void;
+  /** The connection reached ESTABLISHED (a passive one is handed to its listener). */
+  established(connection: Connection): void;
+  /** The connection is gone; forget it. */
+  closed(connection: Connection): void;
+  /** Our MSS: what fits in one frame on the interface. */
+  readonly mss: number;
+}
+
+export interface TcpTuning {
+  sendBuffer: number;
+  receiveBuffer: number;
+  /** RFC 1122: at most 500 ms; Linux uses 40 ms. */
+  delayedAckMs: number;
+  /** TIME-WAIT lasts 2 MSL. */
+  timeWaitMs: number;
+  /** SYN and SYN-ACK retransmissions before giving up. */
+  maxSynRetries: number;
+  /** Data retransmissions before the connection is declared dead. */
+  maxRetries: number;
+}
+
+export const DEFAULT_TUNING: TcpTuning = {
+  sendBuffer: 256 * 1024,
+  receiveBuffer: 256 * 1024,
+  delayedAckMs: 40,
+  timeWaitMs: 60_000,
+  maxSynRetries: 5,
+  maxRetries: 12,
+};
+
+/** The largest window scale RFC 7323 allows. */
+const MAX_WINDOW_SHIFT = 14;
+/** RFC 9293 3.7.1: without an MSS option the peer takes 536 bytes. */
+const DEFAULT_MSS = 536;
+const PERSIST_MIN_MS = 200;
+const PERSIST_MAX_MS = 60_000;
+
+export class ConnectionError extends Error {
+  name = "ConnectionError";
+}
+
+export class Connection implements TcpStream {
+  state: State;
+  readonly remoteAddress: string;
+  private readonly iss: number;
+  private sndNxt: number;
+  private sndWnd = 0;
+  private sndWl1 = 0;
+  private sndWl2 = 0;
+  private sndShift = 0;
+  private rcvShift = 0;
+  private peerMss = DEFAULT_MSS;
+  private send!: SendBuffer;
+  private receive!: ReceiveBuffer;
+  private readonly rto = new RetransmissionTimer();
+  private cc!: NewReno;
+  private retransmitTimer: unknown;
+  private retries = 0;
+  private ackTimer: unknown;
+  private unackedSegments = 0;
+  private persistTimer: unknown;
+  private persistMs = PERSIST_MIN_MS;
+  private timeWaitTimer: unknown;
+  private idleTimer: unknown;
+  private idleMs = 0;
+  /** The segment being timed for an RTT sample (Karn: never a retransmitted one). */
+  private timing: { seq: number; sentAt: number } | undefined;
+  private endRequested = false;
+  private finQueued = false;
+  private finSent = false;
+  private finAcked = false;
+  private finSeq = 0;
+  private noDelay = false;
+  private eof = false;
+  private failure: Error | undefined;
+  private readonly readers: { resolve(data: Uint8Array | null): void; reject(error: Error): void }[] = [];
+  private readonly writers: { data: Uint8Array; resolve(): void; reject(error: Error): void }[] = [];
+  private readableCallback: (() => void) | undefined;
+  private readonly finishers: { resolve(): void; reject(error: Error): void }[] = [];
+  private resolveClosed!: () => void;
+  private rejectClosed!: (error: Error) => void;
+  readonly closed: Promise<void>;
+  private readonly synOptions = new TcpOptions();
+
+  constructor(
+    private readonly layer: SegmentSender,
+    private readonly host: NetHost,
+    private readonly keepAlive: KeepAlive,
+    readonly localAddress: number,
+    readonly localPort: number,
+    readonly remote: number,
+    readonly remotePort: number,
+    private readonly tuning: TcpTuning,
+    passive: boolean,
+  ) {
+    this.remoteAddress = formatIpv4(remote);
+    this.iss = Math.floor(host.random() * 2 ** 32) >>> 0;
+    this.sndNxt = this.iss;
+    this.state = passive ? "SYN-RECEIVED" : "SYN-SENT";
+    this.closed = new Promise((resolve, reject) => {
+      this.resolveClosed = resolve;
+      this.rejectClosed = reject;
+    });
+    this.closed.catch(() => {}); // a reset is reported to readers and writers; not everyone awaits `closed`
+    keepAlive.retain();
+  }
+
+  // ---- opening ----
+
+  /** Active open: send our SYN. */
+  connect(): void {
+    this.sendSyn(false);
+  }
+
+  /** Passive open: a SYN arrived for our listener; answer with SYN-ACK. */
+  acceptSyn(segment: TcpSegment, options: TcpOptions): void {
+    this.takePeerSyn(segment.sequenceNumber, options);
+    this.sendSyn(true);
+  }
+
+  private sendSyn(withAck: boolean): void {
+    const o = this.synOptions;
+    o.clear();
+    o.maxSegmentSize = this.layer.mss;
+    // We scale our window only if the peer's SYN offered scaling (or we are the one offering first).
+    if (!withAck || this.peerOfferedScaling) o.windowScale = this.ourShift();
+    this.layer.send(this, TcpFlags.Syn | (withAck ? TcpFlags.Ack : 0), this.iss, withAck ? this.receive.nextExpected : 0,
+      Math.min(this.tuning.receiveBuffer, 0xffff), o, 0, undefined);
+    this.sndNxt = seqAdd(this.iss, 1);
+    this.armRetransmit();
+  }
+
+  private peerOfferedScaling = false;
+
+  private ourShift(): number {
+    let shift = 0;
+    while (shift < MAX_WINDOW_SHIFT && this.tuning.receiveBuffer >> shift > 0xffff) shift++;
+    return shift;
+  }
+
+  private takePeerSyn(seq: number, options: TcpOptions): void {
+    this.receive = new ReceiveBuffer(seqAdd(seq, 1), this.tuning.receiveBuffer);
+    if (options.maxSegmentSize !== undefined) this.peerMss = Math.max(64, Math.min(options.maxSegmentSize, this.layer.mss));
+    else this.peerMss = Math.min(DEFAULT_MSS, this.layer.mss);
+    this.peerOfferedScaling = options.windowScale !== undefined;
+    if (this.peerOfferedScaling) {
+      this.sndShift = Math.min(options.windowScale!, MAX_WINDOW_SHIFT);
+      this.rcvShift = this.ourShift();
+    }
+  }
+
+  private becomeEstablished(): void {
+    this.state = "ESTABLISHED";
+    this.send = new SendBuffer(seqAdd(this.iss, 1), this.tuning.sendBuffer);
+    this.cc = new NewReno(this.peerMss);
+    this.retries = 0;
+    this.stopRetransmit();
+    this.layer.established(this);
+    this.touch();
+    this.flushWriters();
+  }
+
+  // ---- segment arrival (RFC 9293 3.10.7) ----
+
+  input(seg: TcpSegment, options: TcpOptions): void {
+    this.touch();
+    if (this.state === "SYN-SENT") return this.inputSynSent(seg, options);
+    const seq = seg.sequenceNumber, len = seg.segmentLength;
+    // The peer did not get our SYN-ACK and sent its SYN again: answer with the SYN-ACK, not a bare ACK.
+    if (this.state === "SYN-RECEIVED" && seg.syn && !seg.ack && seqAdd(seq, 1) === this.receive.nextExpected) {
+      this.sendSyn(true);
+      return;
+    }
+
+    // First: is the segment in our window?
+    if (!this.acceptable(seq, len)) {
+      if (!seg.rst) this.sendAck();
+      return;
+    }
+    // Second: RST. Only an exact match resets; in-window gets a challenge ACK (RFC 5961 3.2).
+    if (seg.rst) {
+      if (seq === this.receive.nextExpected) this.fail(new ConnectionError(`connection reset by ${this.remoteAddress}:${this.remotePort}`));
+      else this.sendAck();
+      return;
+    }
+    // Fourth: a SYN in a synchronized state is answered with a challenge ACK (RFC 5961 4.2).
+    if (seg.syn) {
+      this.sendAck();
+      return;
+    }
+    // Fifth: ACK.
+    if (!seg.ack) return;
+    if (this.state === "SYN-RECEIVED") {
+      if (seg.acknowledgmentNumber !== seqAdd(this.iss, 1)) {
+        this.layer.send(this, TcpFlags.Rst, seg.acknowledgmentNumber, 0, 0, undefined, 0, undefined);
+        return;
+      }
+      this.sndWnd = seg.window << this.sndShift;
+      this.sndWl1 = seq;
+      this.sndWl2 = seg.acknowledgmentNumber;
+      this.becomeEstablished();
+    }
+    if (!this.processAck(seg)) return;
+
+    // Seventh: segment text.
+    const payload = seg.payload;
+    if (payload.length > 0 && (this.state === "ESTABLISHED" || this.state === "FIN-WAIT-1" || this.state === "FIN-WAIT-2")) {
+      const before = this.receive.nextExpected;
+      const delivered = this.receive.offer(seq, payload);
+      if (delivered > 0) {
+        this.wakeReaders();
+        // RFC 1122 4.2.3.2: ACK at least every second full-sized segment; else soon.
+        if (++this.unackedSegments >= 2) this.sendAck();
+        else this.scheduleAck();
+      } else if (seq !== before || payload.length > 0) {
+        this.sendAck(); // out of order or old: a duplicate ACK tells the sender at once
+      }
+    }
+
+    // Eighth: FIN, once everything before it has arrived.
+    if (seg.fin && seqAdd(seq, payload.length) === this.receive.nextExpected && !this.eof) {
+      this.receive.advancePastControl();
+      this.eof = true;
+      this.sendAck();
+      this.wakeReaders();
+      if (this.state === "ESTABLISHED" || this.state === "SYN-RECEIVED") this.state = "CLOSE-WAIT";
+      else if (this.state === "FIN-WAIT-1") this.state = "CLOSING";
+      else if (this.state === "FIN-WAIT-2") this.enterTimeWait();
+    }
+  }
+
+  private inputSynSent(seg: TcpSegment, options: TcpOptions): void {
+    const ack = seg.acknowledgmentNumber;
+    if (seg.ack && (seqLe(ack, this.iss) || seqGt(ack, this.sndNxt))) {
+      if (!seg.rst) this.layer.send(this, TcpFlags.Rst, ack, 0, 0, undefined, 0, undefined);
+      return;
+    }
+    if (seg.rst) {
+      if (seg.ack) this.fail(new ConnectionError(`connection refused by ${this.remoteAddress}:${this.remotePort}`));
+      return;
+    }
+    if (!seg.syn) return;
+    this.takePeerSyn(seg.sequenceNumber, options);
+    if (seg.ack) {
+      this.sndWnd = seg.window; // a SYN's window is never scaled (RFC 7323 2.2)
+      this.sndWl1 = seg.sequenceNumber;
+      this.sndWl2 = ack;
+      this.becomeEstablished();
+      this.sendAck();
+    } else {
+      this.state = "SYN-RECEIVED"; // simultaneous open
+      this.sendSyn(true);
+    }
+  }
+
+  private acceptable(seq: number, len: number): boolean {
+    const nxt = this.receive.nextExpected, wnd = this.receive.window;
+    if (len === 0) return wnd === 0 ? seq === nxt : seqInWindow(seq, nxt, wnd);
+    if (wnd === 0) return false;
+    return seqInWindow(seq, nxt, wnd) || seqInWindow(seqAdd(seq, len - 1), nxt, wnd);
+  }
+
+  /** Returns false if the segment must be dropped. */
+  private processAck(seg: TcpSegment): boolean {
+    const ack = seg.acknowledgmentNumber;
+    if (seqGt(ack, this.sndNxt)) {
+      this.sendAck(); // acknowledges something we never sent
+      return false;
+    }
+    const una = this.send.unacknowledged;
+    const flight = seqDiff(this.sndNxt, una);
+    if (seqGt(ack, una)) {
+      let acked = seqDiff(ack, una);
+      const finAcked = this.finSent && !this.finAcked && seqGe(ack, seqAdd(this.finSeq, 1));
+      if (finAcked) {
+        acked--;
+        this.finAcked = true;
+      }
+      this.send.acknowledge(seqAdd(una, acked));
+      if (finAcked) this.send.advancePastControl();
+      if (this.timing && seqGt(ack, this.timing.seq)) {
+        this.rto.sample(this.host.nowMs() - this.timing.sentAt);
+        this.timing = undefined;
+      }
+      this.retries = 0;
+      const verdict = this.cc.onAck(ack, acked, this.sndNxt, flight);
+      if (verdict === "partial-ack") this.retransmitFirst();
+      if (seqGe(ack, this.sndNxt)) this.stopRetransmit();
+      else this.armRetransmit(true);
+      this.flushWriters();
+      if (finAcked) this.ourFinAcked();
+    } else if (ack === una && seg.payloadLength === 0 && !seg.fin && flight > 0 && (seg.window << this.sndShift) === this.sndWnd) {
+      if (this.cc.onAck(ack, 0, this.sndNxt, flight) === "fast-retransmit") this.retransmitFirst();
+    }
+    // Window update (3.10.7.4): only from a segment newer than the last one that set it.
+    if (seqLt(this.sndWl1, seg.sequenceNumber) || (this.sndWl1 === seg.sequenceNumber && seqLe(this.sndWl2, ack))) {
+      this.sndWnd = seg.window << this.sndShift;
+      this.sndWl1 = seg.sequenceNumber;
+      this.sndWl2 = ack;
+    }
+    this.output();
+    return this.state !== "CLOSED";
+  }
+
+  private ourFinAcked(): void {
+    if (this.state === "FIN-WAIT-1") this.state = "FIN-WAIT-2";
+    else if (this.state === "CLOSING") this.enterTimeWait();
+    else if (this.state === "LAST-ACK") this.finish();
+    for (const f of this.finishers.splice(0)) f.resolve();
+  }
+
+  // ---- output ----
+
+  /** Send what the windows and Nagle allow, then the FIN if it is due. */
+  private output(): void {
+    if (!this.send || this.state === "CLOSED" || this.state === "SYN-SENT" || this.state === "SYN-RECEIVED") return;
+    for (;;) {
+      const unsent = this.send.buffered - this.dataInFlight();
+      if (unsent <= 0) break;
+      const flight = seqDiff(this.sndNxt, this.send.unacknowledged);
+      const window = Math.min(this.sndWnd, this.cc.cwnd) - flight;
+      if (window <= 0) {
+        if (this.sndWnd === 0 && flight === 0) this.armPersist();
+        break;
+      }
+      const size = Math.min(this.peerMss, unsent, window);
+      // Nagle (RFC 1122 4.2.3.4): hold back a small segment while data is unacknowledged, unless told not to or closing.
+      if (size < this.peerMss && flight > 0 && !this.noDelay && !this.endRequested) break;
+      this.sendData(this.sndNxt, size, size === unsent);
+      this.sndNxt = seqAdd(this.sndNxt, size);
+    }
+    this.maybeSendFin();
+  }
+
+  private sendData(seq: number, size: number, push: boolean): void {
+    if (!this.timing) this.timing = { seq, sentAt: this.host.nowMs() };
+    this.cancelAck();
+    this.layer.send(this, TcpFlags.Ack | (push ? TcpFlags.Psh : 0), seq, this.receive.nextExpected, this.advertisedWindow(), undefined, size,
+      (target, at) => this.send.copyOut(seq, target, at, size));
+    this.armRetransmit();
+  }
+
+  private maybeSendFin(): void {
+    if (!this.finQueued || this.finSent) return;
+    const sent = seqDiff(this.sndNxt, this.send.unacknowledged);
+    if (sent < this.send.buffered) return; // data first
+    this.finSeq = this.sndNxt;
+    this.finSent = true;
+    this.sndNxt = seqAdd(this.sndNxt, 1);
+    this.layer.send(this, TcpFlags.Fin | TcpFlags.Ack, this.finSeq, this.receive.nextExpected, this.advertisedWindow(), undefined, 0, undefined);
+    if (this.state === "ESTABLISHED") this.state = "FIN-WAIT-1";
+    else if (this.state === "CLOSE-WAIT") this.state = "LAST-ACK";
+    this.armRetransmit();
+  }
+
+  /** Data bytes sent and not yet acknowledged: SND.NXT - SND.UNA, less a FIN still in flight. */
+  private dataInFlight(): number {
+    return seqDiff(this.sndNxt, this.send.unacknowledged) - (this.finSent && !this.finAcked ? 1 : 0);
+  }
+
+  /** Resend the oldest unacknowledged segment (fast retransmit, partial ACK, timeout). */
+  private retransmitFirst(): void {
+    const una = this.send.unacknowledged;
+    const dataInFlight = this.dataInFlight();
+    this.timing = undefined; // Karn's rule
+    if (dataInFlight > 0) {
+      const size = Math.min(this.peerMss, dataInFlight);
+      this.layer.send(this, TcpFlags.Ack | TcpFlags.Psh, una, this.receive.nextExpected, this.advertisedWindow(), undefined, size,
+        (target, at) => this.send.copyOut(una, target, at, size));
+    } else if (this.finSent && !this.finAcked) {
+      this.layer.send(this, TcpFlags.Fin | TcpFlags.Ack, this.finSeq, this.receive.nextExpected, this.advertisedWindow(), undefined, 0, undefined);
+    }
+  }
+
+  private advertisedWindow(): number {
+    return Math.min(this.receive.window >> this.rcvShift, 0xffff);
+  }
+
+  private sendAck(): void {
+    this.cancelAck();
+    this.layer.send(this, TcpFlags.Ack, this.sndNxt, this.receive.nextExpected, this.advertisedWindow(), undefined, 0, undefined);
+  }
+
+  private scheduleAck(): void {
+    if (this.ackTimer === undefined) this.ackTimer = this.host.setTimer(() => {
+      this.ackTimer = undefined;
+      this.sendAck();
+    }, this.tuning.delayedAckMs);
+  }
+
+  private cancelAck(): void {
+    this.unackedSegments = 0;
+    if (this.ackTimer !== undefined) this.host.clearTimer(this.ackTimer);
+    this.ackTimer = undefined;
+  }
+
+  // ---- timers ----
+
+  private armRetransmit(restart = false): void {
+    if (this.retransmitTimer !== undefined && !restart) return;
+    if (this.retransmitTimer !== undefined) this.host.clearTimer(this.retransmitTimer);
+    this.retransmitTimer = this.host.setTimer(() => this.retransmitTimeout(), this.rto.rtoMs);
+  }
+
+  private stopRetransmit(): void {
+    if (this.retransmitTimer !== undefined) this.host.clearTimer(this.retransmitTimer);
+    this.retransmitTimer = undefined;
+  }
+
+  private retransmitTimeout(): void {
+    this.retransmitTimer = undefined;
+    const synState = this.state === "SYN-SENT" || this.state === "SYN-RECEIVED";
+    if (++this.retries > (synState ? this.tuning.maxSynRetries : this.tuning.maxRetries)) {
+      const what = this.state === "SYN-SENT" ? "connecting to" : "talking to";
+      return this.fail(new ConnectionError(`timed out ${what} ${this.remoteAddress}:${this.remotePort}`));
+    }
+    this.rto.expired();
+    if (synState) {
+      this.sendSyn(this.state === "SYN-RECEIVED");
+      return;
+    }
+    this.cc.onTimeout(seqDiff(this.sndNxt, this.send.unacknowledged));
+    this.retransmitFirst();
+    this.armRetransmit();
+  }
+
+  /** The peer's window is zero: probe it now and then with one byte (3.8.6.1). */
+  private armPersist(): void {
+    if (this.persistTimer !== undefined) return;
+    this.persistTimer = this.host.setTimer(() => {
+      this.persistTimer = undefined;
+      if (this.sndWnd > 0 || this.state === "CLOSED") return;
+      // The probe is one real byte of new data, so an ACK that takes it is in sequence.
+      const una = this.send.unacknowledged;
+      if (this.sndNxt === una && this.send.buffered > 0) {
+        this.sendData(una, 1, true);
+        this.sndNxt = seqAdd(this.sndNxt, 1);
+      }
+      this.persistMs = Math.min(this.persistMs * 2, PERSIST_MAX_MS);
+      this.armPersist();
+    }, this.persistMs);
+  }
+
+  private enterTimeWait(): void {
+    this.state = "TIME-WAIT";
+    this.stopRetransmit();
+    this.timeWaitTimer = this.host.setTimer(() => this.finish(), this.tuning.timeWaitMs);
+    this.keepAlive.release(); // a connection in TIME-WAIT does not keep the service alive
+    this.released = true;
+    this.resolveClosed();
+  }
+
+  private released = false;
+
+  private touch(): void {
+    if (this.idleMs <= 0) return;
+    if (this.idleTimer !== undefined) this.host.clearTimer(this.idleTimer);
+    this.idleTimer = this.host.setTimer(() => {
+      this.layer.send(this, TcpFlags.Rst | TcpFlags.Ack, this.sndNxt, this.receive?.nextExpected ?? 0, 0, undefined, 0, undefined);
+      this.fail(new ConnectionError(`idle for ${this.idleMs} ms`));
+    }, this.idleMs);
+  }
+
+  // ---- ending ----
+
+  private fail(error: Error): void {
+    if (this.state === "CLOSED") return;
+    this.failure = error;
+    for (const r of this.readers.splice(0)) r.reject(error);
+    for (const w of this.writers.splice(0)) w.reject(error);
+    for (const f of this.finishers.splice(0)) f.reject(error);
+    this.finish(error);
+  }
+
+  /** Forget the connection (after TIME-WAIT, LAST-ACK, a reset or a timeout). */
+  private finish(error?: Error): void {
+    this.state = "CLOSED";
+    for (const timer of [this.retransmitTimer, this.ackTimer, this.persistTimer, this.timeWaitTimer, this.idleTimer]) {
+      if (timer !== undefined) this.host.clearTimer(timer);
+    }
+    this.retransmitTimer = this.ackTimer = this.persistTimer = this.timeWaitTimer = this.idleTimer = undefined;
+    if (!this.released) {
+      this.released = true;
+      this.keepAlive.release();
+    }
+    if (error) this.rejectClosed(error);
+    else this.resolveClosed();
+    this.wakeReaders();
+    this.layer.closed(this);
+  }
+
+  /** The TCP layer dropped this connection to bound TIME-WAIT (or at shutdown). */
+  forget(): void {
+    if (this.state !== "CLOSED") this.finish();
+  }
+
+  // ---- the stream a service sees ----
+
+  read(): Promise<Uint8Array | null> {
+    const now = this.tryRead();
+    if (now !== undefined) return Promise.resolve(now);
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.readers.push({ resolve, reject }));
+  }
+
+  tryRead(): Uint8Array | null | undefined {
+    if (this.receive && this.receive.available > 0) {
+      const out = new Uint8Array(this.receive.available);
+      const before = this.receive.window;
+      this.receive.read(out);
+      // Reading opened the window; say so if it had been small (avoid silly window: at least an MSS more).
+      if (before < this.peerMss && this.receive.window >= this.peerMss && this.state !== "CLOSED") this.sendAck();
+      return out;
+    }
+    if (this.eof || this.state === "CLOSED") return null;
+    return undefined;
+  }
+
+  onReadable(callback: () => void): void {
+    this.readableCallback = callback;
+  }
+
+  private wakeReaders(): void {
+    while (this.readers.length > 0) {
+      const data = this.tryRead();
+      if (data === undefined) break;
+      this.readers.shift()!.resolve(data);
+    }
+    if (this.readableCallback && (this.eof || (this.receive && this.receive.available > 0))) this.readableCallback();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    for (;;) {
+      const chunk = await this.read();
+      if (chunk === null) return;
+      yield chunk;
+    }
+  }
+
+  write(data: Uint8Array | string): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.endRequested || this.state === "CLOSED") return Promise.reject(new ConnectionError("the connection's sending side is closed"));
+    const bytes = typeof data === "string" ? Uint8Array.from(unescape(encodeURIComponent(data)), (c) => c.charCodeAt(0)) : data;
+    return new Promise((resolve, reject) => {
+      this.writers.push({ data: bytes, resolve, reject });
+      this.flushWriters();
+    });
+  }
+
+  /** Move queued writes into the send buffer as room appears; each resolves once wholly buffered. */
+  private flushWriters(): void {
+    if (!this.send) return;
+    while (this.writers.length > 0) {
+      const w = this.writers[0];
+      const taken = this.send.write(w.data);
+      w.data = w.data.subarray(taken);
+      if (w.data.length > 0) break;
+      this.writers.shift()!.resolve();
+    }
+    // The FIN goes after every queued write has reached the send buffer.
+    if (this.endRequested && this.writers.length === 0) this.finQueued = true;
+    this.output();
+  }
+
+  end(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.finSent && this.state !== "FIN-WAIT-1" && this.state !== "CLOSING" && this.state !== "LAST-ACK") return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.finishers.push({ resolve, reject });
+      this.endRequested = true;
+      this.flushWriters();
+    });
+  }
+
+  close(): void {
+    if (this.state === "CLOSED" || this.state === "TIME-WAIT") return;
+    if (this.state === "SYN-SENT" || (this.receive && this.receive.available > 0)) {
+      // Unread data, or nothing to close gracefully: reset (RFC 9293 3.6).
+      if (this.state !== "SYN-SENT") this.layer.send(this, TcpFlags.Rst | TcpFlags.Ack, this.sndNxt, this.receive.nextExpected, 0, undefined, 0, undefined);
+      this.fail(new ConnectionError("closed"));
+      return;
+    }
+    if (!this.endRequested) void this.end().catch(() => {});
+  }
+
+  setNoDelay(noDelay: boolean): void {
+    this.noDelay = noDelay;
+    this.output();
+  }
+
+  setIdleTimeout(ms: number): void {
+    this.idleMs = ms;
+    if (ms <= 0 && this.idleTimer !== undefined) {
+      this.host.clearTimer(this.idleTimer);
+      this.idleTimer = undefined;
+    }
+    this.touch();
+  }
+}

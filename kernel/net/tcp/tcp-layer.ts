@@ -1,0 +1,167 @@
+/**
+ * TCP on an IPv4 interface: finds the connection a segment belongs to,
+ * opens connections for listeners (with a bounded queue of half-open ones,
+ * so a SYN flood cannot exhaust memory), answers strays with resets, keeps
+ * TIME-WAIT within a bound, and writes segments for its connections.
+ */
+import type { KeepAlive } from "../../devices/hardware.ts";
+import type { NetHost } from "../host.ts";
+import type { Ipv4Interface } from "../ipv4-interface.ts";
+import { IpProtocol } from "../wire/ipv4.ts";
+import { emitTcpOptions, TCP_MIN_HEADER_LENGTH, TcpFlags, TcpOptions, TcpSegment } from "../wire/tcp.ts";
+import { Connection, DEFAULT_TUNING, type SegmentSender, type TcpTuning } from "./connection.ts";
+import { seqAdd } from "./sequence.ts";
+import type { TcpListener } from "./stream.ts";
+
+const IP_HEADER = 20;
+const MAX_TIME_WAIT = 256;
+const EPHEMERAL_FIRST = 49152;
+const EPHEMERAL_COUNT = 16384;
+
+interface Listener {
+  accept(connection: Connection): void;
+  /** Half-open connections allowed at once. */
+  backlog: number;
+  halfOpen: number;
+}
+
+export class TcpLayer implements SegmentSender {
+  readonly mss: number;
+  private readonly connections = new Map<string, Connection>();
+  private readonly listeners = new Map<number, Listener>();
+  private readonly pendingConnects = new Map<Connection, { resolve(c: Connection): void; reject(e: Error): void }>();
+  private readonly timeWait: Connection[] = [];
+  /** Connections a SYN opened that are not established yet, and their listener. */
+  private readonly halfOpen = new Map<Connection, Listener>();
+  // Separate views: handling an arriving segment sends others, and must not rewrap the one being read.
+  private readonly incoming = new TcpSegment();
+  private readonly outgoing = new TcpSegment();
+  private readonly options = new TcpOptions();
+
+  constructor(private readonly iface: Ipv4Interface, private readonly host: NetHost, private readonly keepAlive: KeepAlive, private readonly tuning: TcpTuning = DEFAULT_TUNING) {
+    this.mss = iface.nic.mtu - IP_HEADER - TCP_MIN_HEADER_LENGTH;
+    iface.bindProtocol(IpProtocol.Tcp, (payload, source, destination) => this.input(payload, source, destination));
+  }
+
+  listen(port: number, accept: (connection: Connection) => void, backlog = 128): TcpListener {
+    if (this.listeners.has(port)) throw new Error(`TCP port ${port} is already listening`);
+    this.listeners.set(port, { accept, backlog, halfOpen: 0 });
+    this.keepAlive.retain();
+    return {
+      port,
+      close: () => {
+        if (this.listeners.delete(port)) this.keepAlive.release();
+      },
+    };
+  }
+
+  connect(remote: number, remotePort: number): Promise<Connection> {
+    const local = this.iface.config?.address;
+    if (local === undefined) return Promise.reject(new Error("the interface has no address yet"));
+    const port = this.freePort(remote, remotePort);
+    const connection = new Connection(this, this.host, this.keepAlive, local, port, remote, remotePort, this.tuning, false);
+    this.connections.set(key(remote, remotePort, port), connection);
+    return new Promise((resolve, reject) => {
+      this.pendingConnects.set(connection, { resolve, reject });
+      connection.closed.catch(reject);
+      connection.connect();
+    });
+  }
+
+  established(connection: Connection): void {
+    const pending = this.pendingConnects.get(connection);
+    if (pending) {
+      this.pendingConnects.delete(connection);
+      pending.resolve(connection);
+      return;
+    }
+    const listener = this.halfOpen.get(connection);
+    if (!listener) return connection.close();
+    this.halfOpen.delete(connection);
+    listener.halfOpen--;
+    if (this.listeners.get(connection.localPort) === listener) listener.accept(connection);
+    else connection.close(); // the listener closed meanwhile
+  }
+
+  closed(connection: Connection): void {
+    this.connections.delete(key(connection.remote, connection.remotePort, connection.localPort));
+    this.pendingConnects.delete(connection);
+    const listener = this.halfOpen.get(connection);
+    if (listener) {
+      this.halfOpen.delete(connection);
+      listener.halfOpen--;
+    }
+    const i = this.timeWait.indexOf(connection);
+    if (i >= 0) this.timeWait.splice(i, 1);
+  }
+
+  send(connection: Connection, flags: number, seq: number, ack: number, window: number, options: TcpOptions | undefined,
+    payloadLength: number, fill: ((target: Uint8Array, at: number) => void) | undefined): void {
+    this.emit(connection.localAddress, connection.localPort, connection.remote, connection.remotePort, flags, seq, ack, window, options, payloadLength, fill);
+    if (connection.state === "TIME-WAIT" && !this.timeWait.includes(connection)) this.noteTimeWait(connection);
+  }
+
+  private noteTimeWait(connection: Connection): void {
+    this.timeWait.push(connection);
+    // Past the bound, the oldest TIME-WAIT connection goes first (RFC 6191 lets a new SYN reuse it anyway).
+    if (this.timeWait.length > MAX_TIME_WAIT) this.timeWait.shift()!.forget();
+  }
+
+  private emit(source: number, sourcePort: number, destination: number, destinationPort: number, flags: number, seq: number, ack: number,
+    window: number, options: TcpOptions | undefined, payloadLength: number, fill: ((target: Uint8Array, at: number) => void) | undefined): void {
+    const optionBytes = new Uint8Array(40);
+    const optionLength = options ? emitTcpOptions(optionBytes, 0, options) : 0;
+    const headerLength = TCP_MIN_HEADER_LENGTH + optionLength;
+    this.iface.sendIpv4(destination, IpProtocol.Tcp, headerLength + payloadLength, (out) => {
+      TcpSegment.emit(out, {
+        sourcePort, destinationPort, sequenceNumber: seq, acknowledgmentNumber: ack, flags, window,
+      }, options);
+      if (fill) fill(out, headerLength);
+      this.outgoing.wrap(out).fillChecksum(source, destination);
+    });
+  }
+
+  private input(payload: Uint8Array, source: number, destination: number): void {
+    const seg = this.incoming.wrap(payload);
+    if (seg.check() !== undefined || !seg.verifyChecksum(source, destination)) return;
+    if (seg.readOptions(this.options) !== undefined) this.options.clear(); // malformed options: take none of them
+    const connection = this.connections.get(key(source, seg.sourcePort, seg.destinationPort));
+    if (connection) {
+      // A new SYN for a connection in TIME-WAIT starts a new connection (RFC 9293 3.10.7.4, RFC 6191).
+      if (connection.state === "TIME-WAIT" && seg.syn && !seg.ack) connection.forget();
+      else return connection.input(seg, this.options);
+    }
+    const listener = this.listeners.get(seg.destinationPort);
+    if (listener && seg.syn && !seg.ack && !seg.rst) {
+      if (listener.halfOpen >= listener.backlog) return; // SYN queue full: drop, the peer will retry
+      const opened = new Connection(this, this.host, this.keepAlive, destination, seg.destinationPort, source, seg.sourcePort, this.tuning, true);
+      listener.halfOpen++;
+      this.halfOpen.set(opened, listener);
+      this.connections.set(key(source, seg.sourcePort, seg.destinationPort), opened);
+      opened.acceptSyn(seg, this.options);
+      return;
+    }
+    this.reset(seg, source, destination);
+  }
+
+  /** RFC 9293 3.10.7.1: a segment for no connection draws a reset (never in answer to a reset). */
+  private reset(seg: TcpSegment, source: number, destination: number): void {
+    if (seg.rst) return;
+    const sourcePort = seg.destinationPort, destinationPort = seg.sourcePort;
+    if (seg.ack) this.emit(destination, sourcePort, source, destinationPort, TcpFlags.Rst, seg.acknowledgmentNumber, 0, 0, undefined, 0, undefined);
+    else this.emit(destination, sourcePort, source, destinationPort, TcpFlags.Rst | TcpFlags.Ack, 0, seqAdd(seg.sequenceNumber, seg.segmentLength), 0, undefined, 0, undefined);
+  }
+
+  private freePort(remote: number, remotePort: number): number {
+    const start = Math.floor(this.host.random() * EPHEMERAL_COUNT);
+    for (let i = 0; i < EPHEMERAL_COUNT; i++) {
+      const port = EPHEMERAL_FIRST + ((start + i) % EPHEMERAL_COUNT);
+      if (!this.connections.has(key(remote, remotePort, port)) && !this.listeners.has(port)) return port;
+    }
+    throw new Error("no free TCP port");
+  }
+}
+
+function key(remote: number, remotePort: number, localPort: number): string {
+  return `${remote}:${remotePort}:${localPort}`;
+}

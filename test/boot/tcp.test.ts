@@ -1,0 +1,79 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createConnection, createServer, type AddressInfo } from "node:net";
+import { ROOT, service, TORO, toro } from "./helpers.ts";
+
+/** A port that is free on the host right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Boot a service in the background; resolves once its console shows `ready`. */
+function boot(args: string[], ready: RegExp) {
+  const child = spawn(TORO, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const up = new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (d) => {
+      output += d;
+      if (ready.test(output)) resolve();
+    });
+    child.on("close", () => reject(new Error(`the guest ended before it was ready:\n${output}`)));
+  });
+  return { child, up, output: () => output };
+}
+
+/** Send `data` over one connection to the echo server, read it all back, then close (as a request/response client does). */
+function echo(port: number, data: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const socket = createConnection({ port, host: "127.0.0.1" }, () => socket.write(data));
+    socket.on("data", (d) => {
+      chunks.push(d);
+      if ((received += d.length) >= data.length) socket.end();
+    });
+    socket.on("end", () => resolve(Buffer.concat(chunks)));
+    socket.on("error", reject);
+  });
+}
+
+test("the TCP echo example answers the host: 1 MB intact, connections one after another and 20 at once", async () => {
+  const port = await freePort();
+  const guest = boot(["run", "examples/echo-tcp", "-p", `${port}:7`, "--timeout", "120s"], /echo server on 10\.0\.2\.15:7/);
+  try {
+    await guest.up;
+    const big = Buffer.from(Array.from({ length: 1 << 20 }, (_, i) => (i * 13 + (i >> 10)) & 0xff));
+    assert.ok((await echo(port, big)).equals(big));
+    for (let i = 0; i < 5; i++) {
+      const message = Buffer.from(`connection ${i} `.repeat(100));
+      assert.ok((await echo(port, message)).equals(message), `connection ${i}`);
+    }
+    const messages = Array.from({ length: 20 }, (_, i) => Buffer.from(`together ${i} `.repeat(100)));
+    const replies = await Promise.all(messages.map((m) => echo(port, m)));
+    replies.forEach((reply, i) => assert.ok(reply.equals(messages[i]), `connection ${i} of 20 at once`));
+  } finally {
+    guest.child.kill("SIGINT");
+  }
+});
+
+test("the guest connects to a server on the host", async () => {
+  const server = createServer((socket) => {
+    let line = "";
+    socket.on("data", (d) => (line += d));
+    socket.on("end", () => socket.end(`pong to "${line.trim()}"`));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const r = await toro(["run", service("tcp-client"), "--timeout", "60s", "--", String((server.address() as AddressInfo).port)]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^the host said: pong to "ping from the guest"$/m);
+  } finally {
+    server.close();
+  }
+});

@@ -1,0 +1,119 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { KeepAlive } from "../../../kernel/devices/hardware.ts";
+import { Ipv4Interface } from "../../../kernel/net/ipv4-interface.ts";
+import type { Connection } from "../../../kernel/net/tcp/connection.ts";
+import { TcpLayer } from "../../../kernel/net/tcp/tcp-layer.ts";
+import { SimulatedNic } from "../../sim/link.ts";
+import { VirtualClock } from "../../sim/virtual-clock.ts";
+
+const A = 0x0a000001, B = 0x0a000002;
+const keepAlive: KeepAlive = { retain() {}, release() {} };
+
+interface LinkBehaviour {
+  loss?: number;
+  duplicate?: number;
+  /** Extra random delay per frame, in ms: frames overtake each other. */
+  jitterMs?: number;
+}
+
+/** Two hosts with TCP, joined by a cable that may drop, duplicate and reorder frames. */
+function network(behaviour: LinkBehaviour = {}, seed = 1) {
+  const clock = new VirtualClock(seed);
+  const nicA = new SimulatedNic("a", Uint8Array.of(2, 0, 0, 0, 0, 1));
+  const nicB = new SimulatedNic("b", Uint8Array.of(2, 0, 0, 0, 0, 2));
+  const wire = (to: SimulatedNic) => (frame: Uint8Array) => {
+    const r = clock.random;
+    if (r() < (behaviour.loss ?? 0)) return true;
+    const copies = r() < (behaviour.duplicate ?? 0) ? 2 : 1;
+    for (let i = 0; i < copies; i++) clock.at(clock.now + 1 + r() * (behaviour.jitterMs ?? 0), () => to.deliver([Uint8Array.from(frame)]));
+    return true;
+  };
+  nicA.send = wire(nicB);
+  nicB.send = wire(nicA);
+  const ifA = new Ipv4Interface(nicA, clock.host()), ifB = new Ipv4Interface(nicB, clock.host());
+  ifA.configure({ address: A, prefixLength: 24, gateway: undefined, dnsServers: [] });
+  ifB.configure({ address: B, prefixLength: 24, gateway: undefined, dnsServers: [] });
+  return { clock, a: new TcpLayer(ifA, clock.host(), keepAlive), b: new TcpLayer(ifB, clock.host(), keepAlive) };
+}
+
+async function readAll(c: Connection): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of c) chunks.push(chunk);
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) out.set(c, at), (at += c.length);
+  return out;
+}
+
+async function transfer(size: number, behaviour: LinkBehaviour, seed: number) {
+  const { clock, a, b } = network(behaviour, seed);
+  const data = Uint8Array.from({ length: size }, (_, i) => (i * 7 + (i >> 11)) & 0xff);
+  let received: Uint8Array | undefined;
+  b.listen(80, async (server) => {
+    received = await readAll(server);
+    await server.end();
+  });
+  let client: Connection | undefined;
+  a.connect(B, 80).then(async (c) => {
+    client = c;
+    for (let at = 0; at < data.length; at += 16384) await c.write(data.subarray(at, at + 16384));
+    await c.end();
+  });
+  await clock.run(() => received !== undefined && client?.state === "TIME-WAIT");
+  return { received, data, client, clock };
+}
+
+test("handshake, data both ways, and an orderly close", async () => {
+  const { clock, a, b } = network();
+  let serverSaw = "";
+  b.listen(7, async (server) => {
+    for await (const chunk of server) {
+      serverSaw += String.fromCharCode(...chunk);
+      await server.write(chunk);
+    }
+    await server.end();
+  });
+  let reply = "";
+  let client: Connection | undefined;
+  a.connect(B, 7).then(async (c) => {
+    client = c;
+    await c.write("hello, tcp");
+    await c.end();
+    for await (const chunk of c) reply += String.fromCharCode(...chunk);
+  });
+  await clock.run(() => client?.state === "TIME-WAIT" && reply.length === 10);
+  assert.equal(serverSaw, "hello, tcp");
+  assert.equal(reply, "hello, tcp");
+  assert.equal(client!.state, "TIME-WAIT");
+  await clock.run(() => client!.state === "CLOSED");
+  assert.equal(client!.state, "CLOSED");
+});
+
+test("1 MB over a clean link arrives intact", async () => {
+  const { received, data } = await transfer(1 << 20, {}, 1);
+  assert.deepEqual(received, data);
+});
+
+test("5 MB over a link with loss, reordering and duplication arrives intact", async () => {
+  const { received, data, clock } = await transfer(5 << 20, { loss: 0.02, duplicate: 0.02, jitterMs: 5 }, 7);
+  assert.equal(received?.length, data.length);
+  assert.deepEqual(received, data);
+  assert.ok(clock.now < 600_000, `took ${clock.now} ms of virtual time`);
+});
+
+test("connecting to a port nobody listens on is refused by a reset", async () => {
+  const { clock, a } = network();
+  let error: Error | undefined;
+  a.connect(B, 9).catch((e: Error) => (error = e));
+  await clock.run(() => error !== undefined);
+  assert.match(String(error), /connection refused by 10\.0\.0\.2:9/);
+});
+
+test("a connection to a silent host times out", async () => {
+  const { clock, a } = network({ loss: 1 });
+  let error: Error | undefined;
+  a.connect(B, 80).catch((e: Error) => (error = e));
+  await clock.run(() => error !== undefined);
+  assert.match(String(error), /timed out connecting to 10\.0\.0\.2:80/);
+});
