@@ -98,6 +98,9 @@ export class Connection implements TcpStream {
   private finAcked = false;
   private finSeq = 0;
   private noDelay = false;
+  private peerOfferedScaling = false;
+  /** The keep-alive handle was given back (at TIME-WAIT or at the end). */
+  private released = false;
   private eof = false;
   private failure: Error | undefined;
   private readonly readers: { resolve(data: Uint8Array | null): void; reject(error: Error): void }[] = [];
@@ -156,8 +159,6 @@ export class Connection implements TcpStream {
     this.sndNxt = seqAdd(this.iss, 1);
     this.armRetransmit();
   }
-
-  private peerOfferedScaling = false;
 
   private ourShift(): number {
     let shift = 0;
@@ -476,8 +477,6 @@ export class Connection implements TcpStream {
     this.released = true;
     this.resolveClosed();
   }
-
-  private released = false;
 
   private touch(): void {
     if (this.idleMs <= 0) return;
