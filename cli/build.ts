@@ -11,7 +11,7 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { BUNDLE_NAME } from "../kernel/process/source-lines.ts";
 import { CliError } from "./errors.ts";
 import { ENTRY_SOURCE, lineTableFromSourceMap, mapBundleLocations } from "./line-table.ts";
-import { KERNEL_DIR } from "./paths.ts";
+import { KERNEL_DIR, TORO_ROOT } from "./paths.ts";
 import { ensurePlatform } from "./platform.ts";
 
 export interface BuildResult {
@@ -64,6 +64,11 @@ export function resolveServiceEntry(target: string): { entry: string; name: stri
   return { entry: path, name: basename(path, ext), dir: dirname(path) };
 }
 
+/** Whether an entry module looks like `export default { fetch … }`: then the image needs the HTTP server. */
+export function exportsFetchHandler(source: string): boolean {
+  return /\bexport\s+default\b/.test(source) && /\bfetch\s*[(:]/.test(source);
+}
+
 function run(command: string, args: string[], what: string): string {
   const r = spawnSync(command, args, { encoding: "utf8" });
   if (r.error) throw new CliError(`${what}: cannot run ${command}: ${r.error.message}`);
@@ -109,8 +114,11 @@ async function buildIn(
   step("platform");
 
   // The entry runs the kernel's boot first, then the service's module, then its default export.
+  // A service that exports { fetch } gets the HTTP server; others do not carry it.
+  const serveHttp = exportsFetchHandler(readFileSync(service.entry, "utf8"));
   const entry = [
     `import ${JSON.stringify(join(KERNEL_DIR, "process", "boot.ts"))};`,
+    ...(serveHttp ? [`import ${JSON.stringify(join(TORO_ROOT, "lib", "http", "serve-default.ts"))};`] : []),
     `import * as service from ${JSON.stringify(service.entry)};`,
     `import { startService } from ${JSON.stringify(join(KERNEL_DIR, "process", "start-service.ts"))};`,
     `startService(service);`,

@@ -88,3 +88,11 @@ test("QEMU gets the virtio devices for the machine type, with commas in paths es
     "-drive", "if=none,id=disk0,file=w.img,format=raw,discard=unmap", "-device", "virtio-blk-pci,disable-legacy=on,drive=disk0",
   ]);
 });
+
+test("the build links the HTTP server only into services that export { fetch }", async () => {
+  const { exportsFetchHandler } = await import("../../cli/build.ts");
+  assert.equal(exportsFetchHandler("export default { async fetch(request) { return new Response('x'); } };"), true);
+  assert.equal(exportsFetchHandler("const handler = { fetch: serve };\nexport default handler;"), true);
+  assert.equal(exportsFetchHandler("export default async function main() { return 0; }"), false);
+  assert.equal(exportsFetchHandler("const r = await fetch(url); console.log(r);"), false);
+});

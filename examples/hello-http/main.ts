@@ -1,0 +1,15 @@
+// An HTTP service with the web-standard fetch handler, as for Deno, Bun or
+// Cloudflare Workers: `./toro run examples/hello-http -p 8080:80`, then
+// `curl http://127.0.0.1:8080/`.
+export default {
+  async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === "/echo" && request.method === "POST") {
+      return new Response(await request.arrayBuffer(), { headers: { "content-type": request.headers.get("content-type") ?? "application/octet-stream" } });
+    }
+    const name = url.searchParams.get("name") ?? "world";
+    return new Response(`Hello, ${name}! This is TypeScript on bare (virtual) metal.\n`, {
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
+  },
+};

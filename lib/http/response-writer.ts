@@ -1,0 +1,121 @@
+/**
+ * Writes a Response on the wire (RFC 9112 section 6): a Content-Length when
+ * the body is known in full, chunked when it is streamed to an HTTP/1.1
+ * client, and a body delimited by closing the connection for HTTP/1.0.
+ */
+import "./polyfills.ts";
+import { Body } from "./body.ts";
+import { reasonPhrase } from "./status.ts";
+import type { TcpStream } from "../../kernel/net/tcp/stream.ts";
+
+/** What the writer needs of a response: the fetch Response shape. */
+export interface ResponseLike {
+  readonly status: number;
+  readonly statusText?: string;
+  readonly headers: Iterable<[string, string]>;
+  readonly body: AsyncIterable<Uint8Array | string> | null;
+}
+
+/** What the writer needs to know about the request being answered. */
+export interface Exchange {
+  method: string;
+  minorVersion: 0 | 1;
+  keepAlive: boolean;
+}
+
+// The server owns the framing and the connection; a handler's own values would lie.
+const MANAGED = new Set(["connection", "keep-alive", "transfer-encoding", "content-length"]);
+const encoder = new TextEncoder();
+
+/** Text to bytes one to one: a head's header values are byte strings, not UTF-8. */
+export function latin1Bytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Send `response` as the answer to `exchange`. Resolves to whether the
+ * connection can carry another request; rejects if the body fails part way
+ * (the message is then cut short, and the connection must be closed).
+ */
+export async function writeResponse(stream: TcpStream, response: ResponseLike, exchange: Exchange): Promise<boolean> {
+  const status = response.status;
+  const noBody = exchange.method === "HEAD" || status === 204 || status === 304;
+  const known = response instanceof Body ? Body.knownBytes(response) : undefined;
+  let keepAlive = exchange.keepAlive;
+  let statedLength: string | null = null;
+  let lines = `HTTP/1.1 ${status} ${response.statusText || reasonPhrase(status)}\r\n`;
+  let hasDate = false;
+  for (const [name, value] of response.headers) {
+    const key = name.toLowerCase();
+    if (key === "connection" && /(^|,)\s*close\s*(,|$)/i.test(value)) keepAlive = false;
+    if (key === "content-length") statedLength = value;
+    if (key === "date") hasDate = true;
+    if (!MANAGED.has(key)) lines += `${key}: ${value}\r\n`;
+  }
+  if (!hasDate) lines += `date: ${new Date().toUTCString()}\r\n`;
+
+  // Choose the framing: a known length, a length the handler stated for its stream, chunks, or EOF.
+  let chunked = false;
+  if (known !== undefined) {
+    if (status !== 204 && !(status === 304 && known === null)) lines += `content-length: ${known ? known.length : 0}\r\n`;
+  } else if (statedLength !== null && /^\d+$/.test(statedLength)) {
+    lines += `content-length: ${statedLength}\r\n`;
+  } else if (!noBody) {
+    if (exchange.minorVersion === 1) {
+      chunked = true;
+      lines += "transfer-encoding: chunked\r\n";
+    } else {
+      keepAlive = false; // An HTTP/1.0 client learns where the body ends when we close.
+    }
+  }
+  if (!keepAlive) lines += "connection: close\r\n";
+  else if (exchange.minorVersion === 0) lines += "connection: keep-alive\r\n";
+  lines += "\r\n";
+  const head = latin1Bytes(lines);
+
+  const body = response.body;
+  if (noBody || body === null) {
+    await stream.write(head);
+    // A HEAD answer never reads the stream: let its producer stop.
+    if (body) await body[Symbol.asyncIterator]().return?.();
+    return keepAlive;
+  }
+  if (known) {
+    await stream.write(concat(head, known));
+    return keepAlive;
+  }
+  await stream.write(head);
+  let sent = 0;
+  for await (const chunk of body) {
+    const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+    // An empty chunk would read as the last-chunk marker: skip it.
+    if (bytes.length === 0) continue;
+    sent += bytes.length;
+    await stream.write(chunked ? frameChunk(bytes) : bytes);
+  }
+  if (chunked) await stream.write("0\r\n\r\n");
+  else if (statedLength !== null && sent !== Number(statedLength)) {
+    throw new Error(`the body had ${sent} bytes, but Content-Length said ${statedLength}`);
+  }
+  return keepAlive;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+// One write per chunk with its size line and CRLF, so framing never splits from data.
+function frameChunk(bytes: Uint8Array): Uint8Array {
+  const size = latin1Bytes(`${bytes.length.toString(16)}\r\n`);
+  const out = new Uint8Array(size.length + bytes.length + 2);
+  out.set(size, 0);
+  out.set(bytes, size.length);
+  out[out.length - 2] = 13;
+  out[out.length - 1] = 10;
+  return out;
+}

@@ -1,0 +1,153 @@
+/**
+ * Serves HTTP/1.1 on one TCP connection with a fetch-style handler:
+ * keep-alive, pipelining (requests are read and answered one after another,
+ * so answers leave in request order while later requests wait in the
+ * reader's queue), limits, timeouts and error statuses.
+ */
+import "./polyfills.ts";
+import { HttpError, IdleTimeoutError, PeerClosedError } from "./errors.ts";
+import { Request } from "./request.ts";
+import type { RequestHead } from "./request-head.ts";
+import { RequestReader } from "./request-reader.ts";
+import { Response } from "./response.ts";
+import { writeResponse, type ResponseLike } from "./response-writer.ts";
+import { reasonPhrase } from "./status.ts";
+import type { TcpStream } from "../../kernel/net/tcp/stream.ts";
+
+/** Where a request came from, the handler's optional second argument. */
+export interface ConnectionInfo {
+  remoteAddress: string;
+  remotePort: number;
+  localPort: number;
+}
+
+/** A fetch handler: a Request in, a Response (or a promise of one) out. */
+export type FetchHandler = (request: Request, info: ConnectionInfo) => ResponseLike | Promise<ResponseLike>;
+
+/** Limits and timeouts for serveHttp; every field has a default. */
+export interface ServeOptions {
+  /** Request line, header fields and blank line, in bytes: over it is a 431. Default 16 KiB. */
+  maxHeaderBytes?: number;
+  /** Header fields in one request: over it is a 431. Default 100. */
+  maxHeaderCount?: number;
+  /** Decoded request body, in bytes: over it is a 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** How long a connection may wait for a request to start (keep-alive idle). Default 5 s. */
+  idleTimeoutMs?: number;
+  /** How long a request may take to arrive in full from its first byte: then a 408. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** How long to keep reading after our last answer so it is not lost to a reset. Default 1 s. */
+  lingerMs?: number;
+  /** Told of handler errors (which become a 500) and failed response bodies. Default console.error. */
+  onError?: (error: unknown, request: Request) => void;
+}
+
+const CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n";
+
+/**
+ * Serve requests on `stream` with `handler` until the connection closes,
+ * times out, or a request cannot be answered and still keep the stream in
+ * sync. Never rejects: errors become statuses, logs, or a closed connection.
+ */
+export async function serveHttp(stream: TcpStream, handler: FetchHandler, options: ServeOptions = {}): Promise<void> {
+  const idleMs = options.idleTimeoutMs ?? 5000;
+  const requestMs = options.requestTimeoutMs ?? 30_000;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const onError = options.onError ?? ((error: unknown, request: Request) => console.error(`${request.method} ${request.url}:`, error));
+  const reader = new RequestReader(stream, {
+    maxHeaderBytes: options.maxHeaderBytes ?? 16 * 1024,
+    maxHeaderCount: options.maxHeaderCount ?? 100,
+    maxBodyBytes,
+  });
+  const info: ConnectionInfo = { remoteAddress: stream.remoteAddress, remotePort: stream.remotePort, localPort: stream.localPort };
+  try {
+    for (;;) {
+      let head: RequestHead | null;
+      let request: Request;
+      try {
+        head = await reader.readHead(idleMs, requestMs);
+        if (head === null) break;
+        if (head.expectContinue && head.body.kind !== "none") {
+          // Refuse before the client sends a body we would only discard (RFC 9110 10.1.1).
+          if (head.body.kind === "length" && head.body.length > maxBodyBytes) throw new HttpError(413, "body over the limit");
+          await stream.write(CONTINUE);
+        }
+        const body = await reader.readBody(head);
+        request = toRequest(head, body);
+      } catch (error) {
+        if (error instanceof HttpError) await writeError(stream, error.status);
+        else if (!(error instanceof IdleTimeoutError || error instanceof PeerClosedError)) throw error;
+        break;
+      }
+      let response: ResponseLike;
+      try {
+        response = await handler(request, info);
+        if (!isResponse(response)) throw new TypeError("the handler did not return a Response");
+      } catch (error) {
+        onError(error, request);
+        response = new Response("Internal Server Error", { status: 500 });
+      }
+      let keepAlive: boolean;
+      try {
+        keepAlive = await writeResponse(stream, response, head);
+      } catch (error) {
+        // A streamed body failed part way, or the peer went: the message cannot be finished.
+        onError(error, request);
+        break;
+      }
+      if (!keepAlive) break;
+    }
+    await linger(stream, options.lingerMs ?? 1000);
+  } catch {
+    // The connection failed under us (reset, write to a closed stream): nothing left to say.
+  } finally {
+    stream.close();
+  }
+}
+
+// Build the Request a handler sees; a target we cannot make a URL of is a 400.
+function toRequest(head: RequestHead, body: Uint8Array | null): Request {
+  const host = head.fields.find(([name]) => name === "host")?.[1] || "localhost";
+  let url: URL;
+  try {
+    url = head.target.startsWith("/") ? new URL(`http://${host}${head.target}`) : new URL(head.target);
+  } catch {
+    throw new HttpError(400, "invalid request target");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new HttpError(400, "invalid request target");
+  // Fetch forbids a body on GET and HEAD; one sent anyway has been read and is dropped.
+  const hasBody = body !== null && head.method !== "GET" && head.method !== "HEAD";
+  return new Request(url.href, { method: head.method, headers: head.fields, body: hasBody ? body : null });
+}
+
+function isResponse(value: unknown): value is ResponseLike {
+  if (value instanceof Response) return true;
+  const candidate = value as ResponseLike | null;
+  return typeof candidate?.status === "number" && candidate.headers != null && "body" in candidate;
+}
+
+// An error answer always closes: after a bad request the stream may be out of sync.
+async function writeError(stream: TcpStream, status: number): Promise<void> {
+  const response = new Response(`${status} ${reasonPhrase(status)}\n`, { status });
+  await writeResponse(stream, response, { method: "GET", minorVersion: 1, keepAlive: false });
+}
+
+/**
+ * Half-close, then read and drop what the client still sends for a moment:
+ * closing with unread data sends a reset, which can destroy our last answer
+ * before the client reads it (RFC 9112 9.6).
+ */
+async function linger(stream: TcpStream, ms: number): Promise<void> {
+  await stream.end();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), ms); });
+  try {
+    for (;;) {
+      const read = stream.read();
+      read.catch(() => {});
+      if ((await Promise.race([read, timeout])) === null) break;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}

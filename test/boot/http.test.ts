@@ -1,0 +1,65 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { request, Agent } from "node:http";
+import { createServer, type AddressInfo } from "node:net";
+import { ROOT, TORO } from "./helpers.ts";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function fetchFromHost(port: number, path: string, options: { method?: string; body?: Buffer; headers?: Record<string, string>; agent?: Agent } = {}) {
+  return new Promise<{ status: number; body: Buffer; headers: Record<string, unknown> }>((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, method: options.method ?? "GET", headers: options.headers, agent: options.agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (d) => chunks.push(d));
+      res.on("end", () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks), headers: res.headers }));
+    });
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+test("examples/hello-http serves the host: GET, a query, a 1 MB POST echoed, keep-alive, 20 at once, 431", async () => {
+  const port = await freePort();
+  const guest = spawn(TORO, ["run", "examples/hello-http", "-p", `${port}:80`, "--timeout", "120s"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    guest.stdout.on("data", (d) => {
+      output += d;
+      if (/serving HTTP on 10\.0\.2\.15:80/.test(output)) resolve();
+    });
+    guest.on("close", () => reject(new Error(`the guest ended before serving:\n${output}`)));
+  });
+  try {
+    const hello = await fetchFromHost(port, "/");
+    assert.equal(hello.status, 200);
+    assert.equal(hello.body.toString(), "Hello, world! This is TypeScript on bare (virtual) metal.\n");
+    assert.equal(hello.headers["content-type"], "text/plain; charset=utf-8");
+    assert.match((await fetchFromHost(port, "/?name=Toro")).body.toString(), /^Hello, Toro!/);
+
+    const big = Buffer.from(Array.from({ length: 1000 * 1000 }, (_, i) => (i * 31 + (i >> 12)) & 0xff));
+    const echoed = await fetchFromHost(port, "/echo", { method: "POST", body: big, headers: { "content-type": "application/x-test" } });
+    assert.equal(echoed.status, 200);
+    assert.equal(echoed.headers["content-type"], "application/x-test");
+    assert.ok(echoed.body.equals(big), "the POST body comes back intact");
+
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    for (let i = 0; i < 3; i++) assert.equal((await fetchFromHost(port, `/?name=k${i}`, { agent })).status, 200);
+    agent.destroy();
+
+    const many = await Promise.all(Array.from({ length: 20 }, (_, i) => fetchFromHost(port, `/?name=c${i}`)));
+    many.forEach((r, i) => assert.equal(r.body.toString(), `Hello, c${i}! This is TypeScript on bare (virtual) metal.\n`));
+
+    const tooBig = await fetchFromHost(port, "/", { headers: { "x-big": "a".repeat(20000) } });
+    assert.equal(tooBig.status, 431);
+  } finally {
+    guest.kill("SIGINT");
+  }
+});

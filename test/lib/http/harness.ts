@@ -1,0 +1,32 @@
+/** Running serveHttp against a MemoryStream: whole exchanges in, the server's bytes out. */
+import { serveHttp, type FetchHandler, type ServeOptions } from "../../../lib/http/index.ts";
+import { MemoryStream } from "./memory-stream.ts";
+
+/** Drop Date lines: the only part of an answer that changes from run to run. */
+export function withoutDate(output: string): string {
+  return output.replace(/^date: [^\r]*\r\n/gim, "");
+}
+
+/**
+ * Feed `chunks` to a server, then EOF; resolve to everything it wrote
+ * (Date lines removed) once it is done with the connection.
+ */
+export async function exchange(chunks: (string | Uint8Array)[], handler: FetchHandler, options: ServeOptions = {}): Promise<string> {
+  const stream = new MemoryStream();
+  const served = serveHttp(stream, handler, { lingerMs: 50, ...options });
+  for (const chunk of chunks) stream.send(chunk);
+  stream.finish();
+  await served;
+  return withoutDate(stream.output);
+}
+
+/** Start serving a stream the test drives step by step. */
+export function open(handler: FetchHandler, options: ServeOptions = {}): { stream: MemoryStream; served: Promise<void> } {
+  const stream = new MemoryStream();
+  return { stream, served: serveHttp(stream, handler, { lingerMs: 50, ...options }) };
+}
+
+/** Split an output into its responses' status lines. */
+export function statusLines(output: string): string[] {
+  return output.match(/HTTP\/1\.1 \d{3}[^\r]*/g) ?? [];
+}
