@@ -1,6 +1,7 @@
 /** Helpers for tests that build and boot real images. */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { qemuArgs, QEMU, type VmConfig } from "../../cli/qemu.ts";
@@ -45,4 +46,14 @@ export function toro(args: string[], limitMs = 120_000, cwd = ROOT): Promise<Run
 export function bootDirect(vm: Partial<VmConfig> & { image: string }) {
   const config: VmConfig = { memoryMiB: 32, accel: "tcg", machine: "microvm", cmdline: "", net: { mode: "none" }, forwards: [], disks: [], ...vm };
   return spawn(QEMU, qemuArgs(config), { stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** A port that is free on the host right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

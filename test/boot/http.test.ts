@@ -2,17 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { request, Agent } from "node:http";
-import { createServer, type AddressInfo } from "node:net";
-import { ROOT, TORO } from "./helpers.ts";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, ROOT, TORO } from "./helpers.ts";
 
 function fetchFromHost(port: number, path: string, options: { method?: string; body?: Buffer; headers?: Record<string, string>; agent?: Agent } = {}) {
   return new Promise<{ status: number; body: Buffer; headers: Record<string, unknown> }>((resolve, reject) => {

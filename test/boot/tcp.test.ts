@@ -2,17 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createConnection, createServer, type AddressInfo } from "node:net";
-import { ROOT, service, TORO, toro } from "./helpers.ts";
-
-/** A port that is free on the host right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, ROOT, service, TORO, toro } from "./helpers.ts";
 
 /** Boot a service in the background; resolves once its console shows `ready`. */
 function boot(args: string[], ready: RegExp) {
