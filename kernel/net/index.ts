@@ -13,6 +13,11 @@ import type { NetHost } from "./host.ts";
 import { NetworkStack } from "./stack.ts";
 import type { Datagram, UdpSocket } from "./udp-socket.ts";
 import { formatIpv4, formatMac } from "./wire/address.ts";
+import { setChecksumFastPath } from "./wire/checksum.ts";
+import { hw } from "../hw.ts";
+
+// In the image the Internet checksum's sum runs in C (platform/fastpath/checksum.c).
+setChecksumFastPath((bytes, offset, length, initial) => hw.checksum(bytes.buffer as ArrayBuffer, bytes.byteOffset + offset, length, initial));
 
 import type { TcpListener, TcpStream } from "./tcp/stream.ts";
 

@@ -53,3 +53,9 @@ test("a static address, and a DNS name resolved by a server on the host", async 
     server.close();
   }
 });
+
+test("the native checksum fast path agrees with the TypeScript reference in the guest", async () => {
+  const r = await toro(["run", service("checksum"), "--timeout", "60s"]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(r.stdout, "300 sums, 0 mismatches\n");
+});

@@ -54,6 +54,11 @@ export function setChecksumFastPath(summer: OnesComplementSummer | undefined): v
   activeSummer = summer ?? referenceOnesComplementSum;
 }
 
+/** Whether a fast path replaces the TypeScript sum. */
+export function hasChecksumFastPath(): boolean {
+  return activeSummer !== referenceOnesComplementSum;
+}
+
 /** The checksum to put in a header: the complement of a (folded or not) sum. */
 export function finishChecksum(sum: number): number {
   return ~fold(sum) & 0xffff;
