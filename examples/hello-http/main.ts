@@ -2,6 +2,9 @@
 // Cloudflare Workers: `./toro run examples/hello-http -p 8080:80`, then
 // `curl http://127.0.0.1:8080/`.
 export default {
+  /** Bodies up to 16 MiB (the server's default limit is 1 MiB). */
+  maxRequestBodySize: 16 * 1024 * 1024,
+
   async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === "/echo" && request.method === "POST") {

@@ -102,6 +102,27 @@ test("5 MB over a link with loss, reordering and duplication arrives intact", as
   assert.ok(clock.now < 600_000, `took ${clock.now} ms of virtual time`);
 });
 
+test("100 connections at once to one listener, over a lossy link, each echoed intact", async () => {
+  const { clock, a, b } = network({ loss: 0.01, jitterMs: 3 }, 5);
+  b.listen(7, async (server) => {
+    for await (const chunk of server) await server.write(chunk);
+    await server.end();
+  });
+  const results: boolean[] = [];
+  for (let i = 0; i < 100; i++) {
+    const message = Uint8Array.from(`message ${i} `.repeat(50), (c) => c.charCodeAt(0));
+    a.connect(B, 7).then(async (c) => {
+      await c.write(message);
+      await c.end();
+      const back = await readAll(c);
+      results.push(back.length === message.length && back.every((v, k) => v === message[k]));
+    });
+  }
+  await clock.run(() => results.length === 100);
+  assert.equal(results.length, 100);
+  assert.ok(results.every(Boolean));
+});
+
 test("connecting to a port nobody listens on is refused by a reset", async () => {
   const { clock, a } = network();
   let error: Error | undefined;
