@@ -1,3 +1,5 @@
+import { utf8Encode } from "../process/utf8.ts";
+
 /**
  * DNS messages (RFC 1035): an A query, and reading a response defensively —
  * names with compression pointers (bounded, so a pointer loop cannot spin),
@@ -36,8 +38,8 @@ export function buildQuery(id: number, name: string): Uint8Array {
   if (labels.some((l) => l.length === 0 || l.length > 63) || name.length > 253) throw new RangeError(`not a DNS name: "${name}"`);
   const bytes: number[] = [id >> 8, id & 0xff, FLAG_RECURSION_DESIRED >> 8, 0, 0, 1, 0, 0, 0, 0, 0, 0];
   for (const label of labels) {
-    const encoded = unescape(encodeURIComponent(label));
-    bytes.push(encoded.length, ...Array.from(encoded, (c) => c.charCodeAt(0)));
+    const encoded = utf8Encode(label);
+    bytes.push(encoded.length, ...encoded);
   }
   bytes.push(0, 0, TYPE_A, 0, CLASS_IN);
   return Uint8Array.from(bytes);

@@ -161,9 +161,11 @@ export class Ipv4Interface {
     this.transmit(destinationMac, EtherType.Arp, packet);
   }
 
+  /** The directed broadcast of our subnet: its host part all ones (RFC 919); /31 and /32 have none. */
   private isSubnetBroadcast(ip: number): boolean {
     if (!this.config || this.config.prefixLength >= 31) return false;
-    return ((ip | netmask(this.config.prefixLength)) >>> 0) === BROADCAST && ((ip & netmask(this.config.prefixLength)) >>> 0) === ((this.config.address & netmask(this.config.prefixLength)) >>> 0);
+    const mask = netmask(this.config.prefixLength);
+    return ((ip | mask) >>> 0) === BROADCAST && ((ip & mask) >>> 0) === ((this.config.address & mask) >>> 0);
   }
 
   private isForUs(destination: number): boolean {

@@ -1,6 +1,8 @@
 /** A UDP socket: a bound port, datagrams in by callback, out by send(). Open sockets keep the service alive. */
 import type { KeepAlive } from "../devices/hardware.ts";
 import type { Ipv4Interface } from "./ipv4-interface.ts";
+import { utf8Encode } from "../process/utf8.ts";
+import { pickEphemeralPort } from "./ephemeral-port.ts";
 import { formatIpv4, parseIpv4 } from "./wire/address.ts";
 
 export interface Datagram {
@@ -9,17 +11,9 @@ export interface Datagram {
   port: number;
 }
 
-const EPHEMERAL_FIRST = 49152;
-const EPHEMERAL_COUNT = 16384;
-
-/** A free port from the dynamic range (RFC 6335), chosen at random (RFC 6056). */
+/** A free UDP port on `iface` from the dynamic range. */
 export function ephemeralPort(iface: Ipv4Interface, random: () => number): number {
-  const start = Math.floor(random() * EPHEMERAL_COUNT);
-  for (let i = 0; i < EPHEMERAL_COUNT; i++) {
-    const port = EPHEMERAL_FIRST + ((start + i) % EPHEMERAL_COUNT);
-    if (iface.isUdpPortFree(port)) return port;
-  }
-  throw new Error("no free UDP port");
+  return pickEphemeralPort((port) => iface.isUdpPortFree(port), random, "UDP");
 }
 
 export class UdpSocket {
@@ -45,7 +39,7 @@ export class UdpSocket {
     const destination = parseIpv4(address);
     if (destination === undefined) throw new TypeError(`"${address}" is not an IPv4 address`);
     if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) throw new RangeError(`${port} is not a port number`);
-    const bytes = typeof data === "string" ? Uint8Array.from(unescape(encodeURIComponent(data)), (c) => c.charCodeAt(0)) : data;
+    const bytes = typeof data === "string" ? utf8Encode(data) : data;
     this.iface.sendUdp(this.port, destination, port, bytes);
   }
 

@@ -9,6 +9,8 @@
  * (source index + 1, 0 for none) and, when mapped, LEB128 source line.
  */
 
+import { utf8Decode, utf8Encode } from "./utf8.ts";
+
 /** The script name the bundle carries in stack traces. */
 export const BUNDLE_NAME = "bundle.js";
 
@@ -17,15 +19,6 @@ const MAGIC = [0x54, 0x4c, 0x4d, 0x31]; // "TLM1"
 export interface SourceLine {
   source: number; // index into sources
   line: number;   // 1-based
-}
-
-function utf8Encode(s: string): number[] {
-  const escaped = unescape(encodeURIComponent(s));
-  return Array.from(escaped, (c) => c.charCodeAt(0));
-}
-
-function utf8Decode(bytes: Uint8Array): string {
-  return decodeURIComponent(escape(String.fromCharCode(...bytes)));
 }
 
 export function encodeSourceLines(sources: string[], lines: (SourceLine | undefined)[]): Uint8Array {
@@ -42,7 +35,7 @@ export function encodeSourceLines(sources: string[], lines: (SourceLine | undefi
   for (const s of sources) {
     const bytes = utf8Encode(s);
     varint(bytes.length);
-    out.push(...bytes);
+    for (const b of bytes) out.push(b);
   }
   varint(lines.length);
   for (const l of lines) {

@@ -7,6 +7,7 @@
  */
 import type { KeepAlive } from "../../devices/hardware.ts";
 import type { NetHost } from "../host.ts";
+import { utf8Encode } from "../../process/utf8.ts";
 import { formatIpv4 } from "../wire/address.ts";
 import { TcpFlags, TcpOptions, TcpSegment } from "../wire/tcp.ts";
 import { NewReno } from "./congestion.ts";
@@ -566,7 +567,7 @@ export class Connection implements TcpStream {
   write(data: Uint8Array | string): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.endRequested || this.state === "CLOSED") return Promise.reject(new ConnectionError("the connection's sending side is closed"));
-    const bytes = typeof data === "string" ? Uint8Array.from(unescape(encodeURIComponent(data)), (c) => c.charCodeAt(0)) : data;
+    const bytes = typeof data === "string" ? utf8Encode(data) : data;
     return new Promise((resolve, reject) => {
       this.writers.push({ data: bytes, resolve, reject });
       this.flushWriters();

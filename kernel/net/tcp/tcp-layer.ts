@@ -10,13 +10,12 @@ import type { Ipv4Interface } from "../ipv4-interface.ts";
 import { IpProtocol } from "../wire/ipv4.ts";
 import { emitTcpOptions, TCP_MIN_HEADER_LENGTH, TcpFlags, TcpOptions, TcpSegment } from "../wire/tcp.ts";
 import { Connection, DEFAULT_TUNING, type SegmentSender, type TcpTuning } from "./connection.ts";
+import { pickEphemeralPort } from "../ephemeral-port.ts";
 import { seqAdd } from "./sequence.ts";
 import type { TcpListener } from "./stream.ts";
 
 const IP_HEADER = 20;
 const MAX_TIME_WAIT = 256;
-const EPHEMERAL_FIRST = 49152;
-const EPHEMERAL_COUNT = 16384;
 
 interface Listener {
   accept(connection: Connection): void;
@@ -153,12 +152,8 @@ export class TcpLayer implements SegmentSender {
   }
 
   private freePort(remote: number, remotePort: number): number {
-    const start = Math.floor(this.host.random() * EPHEMERAL_COUNT);
-    for (let i = 0; i < EPHEMERAL_COUNT; i++) {
-      const port = EPHEMERAL_FIRST + ((start + i) % EPHEMERAL_COUNT);
-      if (!this.connections.has(key(remote, remotePort, port)) && !this.listeners.has(port)) return port;
-    }
-    throw new Error("no free TCP port");
+    const free = (port: number) => !this.connections.has(key(remote, remotePort, port)) && !this.listeners.has(port);
+    return pickEphemeralPort(free, this.host.random, "TCP");
   }
 }
 
