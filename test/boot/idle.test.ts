@@ -30,7 +30,10 @@ test("a service sleeping 5 s leaves the host CPU idle (halt, no tick, no busy wa
   const status = await new Promise<number | null>((resolve) => vm.on("close", resolve));
   clearInterval(poll);
   assert.equal(status, 3, out);
-  assert.match(out, /woke after 50\d\d ms/);
+  // A timer never fires early; how late it fires depends on the host's load, so it is only logged.
+  const woke = Number(/woke after (\d+) ms/.exec(out)?.[1]);
+  assert.ok(woke >= 5000, out);
+  console.log(`# the 5 s timer fired after ${woke} ms`);
   assert.ok(start && last && last.at - start.at > 4000, "sampled most of the sleep");
   const share = (last.cpu - start.cpu) / ((last.at - start.at) / 1000);
   console.log(`# host CPU while the guest sleeps: ${(share * 100).toFixed(1)}% of a core`);
