@@ -68,6 +68,13 @@ export class ByteQueue {
     return out;
   }
 
+  /** Remove and return up to `max` bytes from the front, never copying: at most the rest of the first chunk. */
+  takeUpTo(max: number): Uint8Array {
+    const head = this.chunks[this.first];
+    if (!head || max <= 0) return new Uint8Array(0);
+    return this.take(Math.min(max, head.length - this.offset));
+  }
+
   // Move the front by n bytes within the first chunk, dropping it when used up.
   private advance(n: number): void {
     this.offset += n;

@@ -5,6 +5,7 @@
  */
 import "./polyfills.ts";
 import { Body } from "./body.ts";
+import { writeMessage } from "./message-writer.ts";
 import { reasonPhrase } from "./status.ts";
 import type { TcpStream } from "../../kernel/net/tcp/stream.ts";
 
@@ -25,14 +26,6 @@ export interface Exchange {
 
 // The server owns the framing and the connection; a handler's own values would lie.
 const MANAGED = new Set(["connection", "keep-alive", "transfer-encoding", "content-length"]);
-const encoder = new TextEncoder();
-
-/** Text to bytes one to one: a head's header values are byte strings, not UTF-8. */
-export function latin1Bytes(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
 
 /**
  * Send `response` as the answer to `exchange`. Resolves to whether the
@@ -73,49 +66,17 @@ export async function writeResponse(stream: TcpStream, response: ResponseLike, e
   if (!keepAlive) lines += "connection: close\r\n";
   else if (exchange.minorVersion === 0) lines += "connection: keep-alive\r\n";
   lines += "\r\n";
-  const head = latin1Bytes(lines);
 
   const body = response.body;
   if (noBody || body === null) {
-    await stream.write(head);
+    await writeMessage(stream, lines, null, null, false);
     // A HEAD answer never reads the stream: let its producer stop.
     if (body) await body[Symbol.asyncIterator]().return?.();
     return keepAlive;
   }
-  if (known) {
-    await stream.write(concat(head, known));
-    return keepAlive;
-  }
-  await stream.write(head);
-  let sent = 0;
-  for await (const chunk of body) {
-    const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
-    // An empty chunk would read as the last-chunk marker: skip it.
-    if (bytes.length === 0) continue;
-    sent += bytes.length;
-    await stream.write(chunked ? frameChunk(bytes) : bytes);
-  }
-  if (chunked) await stream.write("0\r\n\r\n");
-  else if (statedLength !== null && sent !== Number(statedLength)) {
+  const sent = await writeMessage(stream, lines, known, body, chunked);
+  if (known === undefined && !chunked && statedLength !== null && sent !== Number(statedLength)) {
     throw new Error(`the body had ${sent} bytes, but Content-Length said ${statedLength}`);
   }
   return keepAlive;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-
-// One write per chunk with its size line and CRLF, so framing never splits from data.
-function frameChunk(bytes: Uint8Array): Uint8Array {
-  const size = latin1Bytes(`${bytes.length.toString(16)}\r\n`);
-  const out = new Uint8Array(size.length + bytes.length + 2);
-  out.set(size, 0);
-  out.set(bytes, size.length);
-  out[out.length - 2] = 13;
-  out[out.length - 1] = 10;
-  return out;
 }

@@ -2,13 +2,14 @@
  * Serves HTTP/1.1 on one TCP connection with a fetch-style handler:
  * keep-alive, pipelining (requests are read and answered one after another,
  * so answers leave in request order while later requests wait in the
- * reader's queue), limits, timeouts and error statuses.
+ * reader's queue), request bodies streamed to the handler as it reads them,
+ * limits, timeouts and error statuses.
  */
 import "./polyfills.ts";
 import { HttpError, IdleTimeoutError, PeerClosedError } from "./errors.ts";
 import { Request } from "./request.ts";
-import type { RequestHead } from "./request-head.ts";
-import { RequestReader } from "./request-reader.ts";
+import { IncomingBody, MessageReader } from "./message-reader.ts";
+import { interpretFields, parseRequestLine, type RequestHead } from "./request-head.ts";
 import { Response } from "./response.ts";
 import { writeResponse, type ResponseLike } from "./response-writer.ts";
 import { reasonPhrase } from "./status.ts";
@@ -30,11 +31,20 @@ export interface ServeOptions {
   maxHeaderBytes?: number;
   /** Header fields in one request: over it is a 431. Default 100. */
   maxHeaderCount?: number;
-  /** Decoded request body, in bytes: over it is a 413. Default 1 MiB. */
+  /**
+   * Decoded request body, in bytes. A longer Content-Length is a 413 before
+   * the handler runs; a chunked body that grows past it makes the body's
+   * reading throw, and is a 413 unless the handler has answered already.
+   * Default 1 MiB.
+   */
   maxBodyBytes?: number;
   /** How long a connection may wait for a request to start (keep-alive idle). Default 5 s. */
   idleTimeoutMs?: number;
-  /** How long a request may take to arrive in full from its first byte: then a 408. Default 30 s. */
+  /**
+   * How long the server may wait on the client for one request, head and
+   * body, from its first byte: then a 408. Time the handler spends not
+   * reading the body does not count. Default 30 s.
+   */
   requestTimeoutMs?: number;
   /** How long to keep reading after our last answer so it is not lost to a reset. Default 1 s. */
   lingerMs?: number;
@@ -43,6 +53,9 @@ export interface ServeOptions {
 }
 
 const CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n";
+// What a handler may leave unread of a request body that the server still
+// reads and drops to reach the next request; past it, closing is cheaper.
+const DRAIN_LIMIT = 64 * 1024;
 
 /**
  * Serve requests on `stream` with `handler` until the connection closes,
@@ -54,25 +67,25 @@ export async function serveHttp(stream: TcpStream, handler: FetchHandler, option
   const requestMs = options.requestTimeoutMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const onError = options.onError ?? ((error: unknown, request: Request) => console.error(`${request.method} ${request.url}:`, error));
-  const reader = new RequestReader(stream, {
+  const reader = new MessageReader(stream, {
     maxHeaderBytes: options.maxHeaderBytes ?? 16 * 1024,
     maxHeaderCount: options.maxHeaderCount ?? 100,
-    maxBodyBytes,
   });
   const info: ConnectionInfo = { remoteAddress: stream.remoteAddress, remotePort: stream.remotePort, localPort: stream.localPort };
   try {
     for (;;) {
-      let head: RequestHead | null;
+      let head: RequestHead;
+      let body: IncomingBody;
       let request: Request;
       try {
-        head = await reader.readHead(idleMs, requestMs);
-        if (head === null) break;
-        if (head.expectContinue && head.body.kind !== "none") {
-          // Refuse before the client sends a body we would only discard (RFC 9110 10.1.1).
-          if (head.body.kind === "length" && head.body.length > maxBodyBytes) throw new HttpError(413, "body over the limit");
-          await stream.write(CONTINUE);
-        }
-        const body = await reader.readBody(head);
+        if (!(await reader.awaitMessage(idleMs))) break;
+        reader.allowWaiting(requestMs, () => new HttpError(408, "request timed out"));
+        const raw = await reader.readHead();
+        head = interpretFields(parseRequestLine(raw.startLine), raw.fields);
+        // A length over the limit is refused before the client sends a body we would only discard.
+        if (head.body.kind === "length" && head.body.length > maxBodyBytes) throw new HttpError(413, "body over the limit");
+        if (head.expectContinue && head.body.kind !== "none") await stream.write(CONTINUE); // RFC 9110 10.1.1
+        body = reader.body(head.body, maxBodyBytes);
         request = toRequest(head, body);
       } catch (error) {
         if (error instanceof HttpError) await writeError(stream, error.status);
@@ -84,6 +97,9 @@ export async function serveHttp(stream: TcpStream, handler: FetchHandler, option
         response = await handler(request, info);
         if (!isResponse(response)) throw new TypeError("the handler did not return a Response");
       } catch (error) {
+        // The body broke its framing or limit, or stalled: that is the client's error, not the handler's.
+        if (body.error instanceof HttpError) await writeError(stream, body.error.status);
+        if (body.error !== undefined) break;
         onError(error, request);
         response = new Response("Internal Server Error", { status: 500 });
       }
@@ -92,10 +108,11 @@ export async function serveHttp(stream: TcpStream, handler: FetchHandler, option
         keepAlive = await writeResponse(stream, response, head);
       } catch (error) {
         // A streamed body failed part way, or the peer went: the message cannot be finished.
-        onError(error, request);
+        if (body.error === undefined) onError(error, request);
         break;
       }
-      if (!keepAlive) break;
+      // To reach the next request, read past what the handler left of this one's body.
+      if (!keepAlive || !(await body.drain(DRAIN_LIMIT))) break;
     }
     await linger(stream, options.lingerMs ?? 1000);
   } catch {
@@ -106,7 +123,7 @@ export async function serveHttp(stream: TcpStream, handler: FetchHandler, option
 }
 
 // Build the Request a handler sees; a target we cannot make a URL of is a 400.
-function toRequest(head: RequestHead, body: Uint8Array | null): Request {
+function toRequest(head: RequestHead, body: IncomingBody): Request {
   const host = head.fields.find(([name]) => name === "host")?.[1] || "localhost";
   let url: URL;
   try {
@@ -115,8 +132,8 @@ function toRequest(head: RequestHead, body: Uint8Array | null): Request {
     throw new HttpError(400, "invalid request target");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new HttpError(400, "invalid request target");
-  // Fetch forbids a body on GET and HEAD; one sent anyway has been read and is dropped.
-  const hasBody = body !== null && head.method !== "GET" && head.method !== "HEAD";
+  // Fetch forbids a body on GET and HEAD; one sent anyway is read and dropped after the answer.
+  const hasBody = !body.done && head.method !== "GET" && head.method !== "HEAD";
   return new Request(url.href, { method: head.method, headers: head.fields, body: hasBody ? body : null });
 }
 

@@ -1,14 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Response, type FetchHandler } from "../../../lib/http/index.ts";
-import { exchange, open, statusLines } from "./harness.ts";
+import { exchange, open, statusLines, withoutDate } from "./harness.ts";
 
 let handled = 0;
 const counting: FetchHandler = () => { handled++; return new Response("ok"); };
+// Reads the whole body first, so a body that breaks the framing or a limit fails the handler.
+const reading: FetchHandler = async (request) => new Response(String((await request.bytes()).length));
 
 /** The status lines a server answers `input` with, and that it closed after an error. */
-async function answer(input: string, options = {}): Promise<string[]> {
-  const { stream, served } = open(counting, options);
+async function answer(input: string, options = {}, handler = counting): Promise<string[]> {
+  const { stream, served } = open(handler, options);
   stream.send(input);
   // No EOF from the client: an error answer must close the connection by itself.
   await served;
@@ -34,15 +36,26 @@ test("malformed requests get a 400 and a closed connection", async () => {
     "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0x10\r\n\r\n",
     "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-    "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-    "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n",
-    "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n",
     "GET nothing HTTP/1.1\r\nHost: x\r\n\r\n",
     "GET / HTTP/1.1\r\nHost: bad host\r\n\r\n",
   ];
   handled = 0;
   for (const input of bad) assert.deepEqual(await answer(input), ["HTTP/1.1 400 Bad Request"], JSON.stringify(input));
   assert.equal(handled, 0);
+});
+
+const BAD_CHUNKS = [
+  "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+  "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n",
+  "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n",
+];
+
+test("bad chunk framing is a 400 when the handler reads the body", async () => {
+  for (const input of BAD_CHUNKS) assert.deepEqual(await answer(input, {}, reading), ["HTTP/1.1 400 Bad Request"], JSON.stringify(input));
+});
+
+test("a handler that answers without reading a broken body is answered, then the connection closes", async () => {
+  for (const input of BAD_CHUNKS) assert.deepEqual(await answer(input + "GET / HTTP/1.1\r\nHost: x\r\n\r\n"), ["HTTP/1.1 200 OK"], JSON.stringify(input));
 });
 
 test("repeated equal Content-Length values are accepted", async () => {
@@ -69,19 +82,31 @@ test("more header fields than the count limit are a 431", async () => {
   assert.deepEqual(await exchange([fields(9)], counting, { maxHeaderCount: 10 }).then(statusLines), ["HTTP/1.1 200 OK"]);
 });
 
-test("a body over the limit is a 413, announced or chunked, and huge lengths do not overflow", async () => {
+test("a body over the limit is a 413, announced (before the handler runs) or chunked, and huge lengths do not overflow", async () => {
   const options = { maxBodyBytes: 10 };
+  handled = 0;
   assert.deepEqual(await answer("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n", options), ["HTTP/1.1 413 Content Too Large"]);
   assert.deepEqual(await answer("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n", options), ["HTTP/1.1 413 Content Too Large"]);
-  assert.deepEqual(await answer("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n5\r\nabcde\r\n", options), ["HTTP/1.1 413 Content Too Large"]);
-  assert.deepEqual(await answer("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n", options), ["HTTP/1.1 413 Content Too Large"]);
+  assert.equal(handled, 0);
+  assert.deepEqual(await answer("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n5\r\nabcde\r\n", options, reading), ["HTTP/1.1 413 Content Too Large"]);
+  assert.deepEqual(await answer("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n", options, reading), ["HTTP/1.1 413 Content Too Large"]);
   const exact = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n5\r\nabcde\r\n0\r\n\r\n";
-  assert.deepEqual(await exchange([exact], counting, options).then(statusLines), ["HTTP/1.1 200 OK"]);
+  assert.deepEqual(await exchange([exact], reading, options).then(statusLines), ["HTTP/1.1 200 OK"]);
+});
+
+test("a chunked body that passes the limit while streamed back cuts the answer and closes", async () => {
+  const { stream, served } = open((request) => new Response(request.body), { maxBodyBytes: 10 });
+  stream.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n");
+  await stream.waitFor((output) => output.includes("abcdef"));
+  stream.send("5\r\nabcde\r\n");
+  await served;
+  assert.equal(withoutDate(stream.output), "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n6\r\nabcdef\r\n");
+  assert.equal(stream.isClosed, true);
 });
 
 test("chunked trailers count against the header limit", async () => {
   const input = `POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: ${"a".repeat(300)}\r\n\r\n`;
-  assert.deepEqual(await answer(input, { maxHeaderBytes: 256 }), ["HTTP/1.1 431 Request Header Fields Too Large"]);
+  assert.deepEqual(await answer(input, { maxHeaderBytes: 256 }, reading), ["HTTP/1.1 431 Request Header Fields Too Large"]);
 });
 
 test("an idle keep-alive connection is closed quietly", async () => {
@@ -111,7 +136,7 @@ test("a request that trickles in too slowly gets a 408", async () => {
 });
 
 test("a body that stalls gets a 408", async () => {
-  const { stream, served } = open(counting, { requestTimeoutMs: 30 });
+  const { stream, served } = open(reading, { requestTimeoutMs: 30 });
   stream.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
   await served;
   assert.deepEqual(statusLines(stream.output), ["HTTP/1.1 408 Request Timeout"]);
