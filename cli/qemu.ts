@@ -1,6 +1,18 @@
 /** The QEMU command line for a Toro image. */
 import type { Disk, Machine, Network, PortForward } from "./args.ts";
 
+/**
+ * Not a `toro run` flag, for tests that play the other end of the cable: the
+ * card's frames travel as UDP datagrams on the loopback (QEMU's dgram
+ * backend), one frame per datagram. QEMU takes the frames sent to its
+ * `localPort` and sends the guest's to `remotePort`.
+ */
+export interface UdpWire {
+  mode: "udp";
+  localPort: number;
+  remotePort: number;
+}
+
 export interface VmConfig {
   image: string;
   memoryMiB: number;
@@ -8,7 +20,7 @@ export interface VmConfig {
   machine: Machine;
   /** The kernel command line (see kernel/process/cmdline.ts). */
   cmdline: string;
-  net: Network;
+  net: Network | UdpWire;
   forwards: PortForward[];
   disks: Disk[];
 }
@@ -29,9 +41,13 @@ export function deviceArgs(vm: VmConfig): string[] {
   // QEMU's virtio-mmio speaks the legacy (version 1) interface unless told otherwise.
   const args = [...(vm.machine === "microvm" ? ["-global", "virtio-mmio.force-legacy=false"] : []), "-device", device("rng")];
   if (vm.net.mode !== "none") {
-    const backend = vm.net.mode === "user"
+    const net = vm.net;
+    const backend = net.mode === "user"
       ? ["user", "id=net0", ...vm.forwards.map((f) => `hostfwd=${f.protocol}::${f.host}-:${f.guest}`)]
-      : ["tap", "id=net0", `ifname=${vm.net.ifname}`, "script=no", "downscript=no"];
+      : net.mode === "tap"
+      ? ["tap", "id=net0", `ifname=${net.ifname}`, "script=no", "downscript=no"]
+      : ["dgram", "id=net0", "local.type=inet", "local.host=127.0.0.1", `local.port=${net.localPort}`,
+        "remote.type=inet", "remote.host=127.0.0.1", `remote.port=${net.remotePort}`];
     args.push("-netdev", backend.join(","), "-device", device("net", ",netdev=net0"));
   }
   vm.disks.forEach((disk, i) => {

@@ -87,6 +87,14 @@ test("QEMU gets the virtio devices for the machine type, with commas in paths es
     "-device", "virtio-rng-pci,disable-legacy=on",
     "-drive", "if=none,id=disk0,file=w.img,format=raw,discard=unmap", "-device", "virtio-blk-pci,disable-legacy=on,drive=disk0",
   ]);
+  const tap = deviceArgs({ ...base, machine: "microvm", net: { mode: "tap", ifname: "tap3" }, forwards: [], disks: [] });
+  assert.deepEqual(tap.slice(4), ["-netdev", "tap,id=net0,ifname=tap3,script=no,downscript=no", "-device", "virtio-net-device,netdev=net0"]);
+  // Tests that play the other end of the cable get the frames as UDP datagrams.
+  const udp = deviceArgs({ ...base, machine: "q35", net: { mode: "udp", localPort: 4001, remotePort: 4002 }, forwards: [], disks: [] });
+  assert.deepEqual(udp.slice(2), [
+    "-netdev", "dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=4001,remote.type=inet,remote.host=127.0.0.1,remote.port=4002",
+    "-device", "virtio-net-pci,disable-legacy=on,netdev=net0",
+  ]);
 });
 
 test("the build links the HTTP server only into services that export { fetch }", async () => {
