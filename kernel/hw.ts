@@ -63,6 +63,10 @@ export interface Hardware {
   fence(): void;
   /** The Internet checksum's ones'-complement sum of buffer[offset, offset + length), plus `initial`, folded to 16 bits. */
   checksum(buffer: ArrayBuffer, offset: number, length: number, initial: number): number;
+  /** A string's UTF-8 bytes, lone surrogates replaced by U+FFFD. */
+  utf8Encode(text: string): ArrayBuffer;
+  /** buffer[offset, offset + length) as a string if it is well-formed UTF-8, else undefined. */
+  utf8Decode(buffer: ArrayBuffer, offset: number, length: number): string | undefined;
 
   /** Route an I/O APIC input to this core; returns its vector. */
   routeLine(line: number, levelTriggered: boolean): number;

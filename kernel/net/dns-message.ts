@@ -1,4 +1,4 @@
-import { utf8Encode } from "../process/utf8.ts";
+import { utf8Encode } from "../process/text-encoding.ts";
 
 /**
  * DNS messages (RFC 1035): an A query, and reading a response defensively —

@@ -20,6 +20,7 @@ import { hw } from "../hw.ts";
 setChecksumFastPath((bytes, offset, length, initial) => hw.checksum(bytes.buffer as ArrayBuffer, bytes.byteOffset + offset, length, initial));
 
 import type { TcpListener, TcpStream } from "./tcp/stream.ts";
+import { DEFAULT_TUNING } from "./tcp/connection.ts";
 
 export type { Datagram, TcpListener, TcpStream, UdpSocket };
 
@@ -48,7 +49,9 @@ function theStack(): NetworkStack {
   if (!nic) throw new Error("toro/net: the machine has no network card (was it started with --net none?)");
   const config = staticConfig(bootParameters.params);
   if (typeof config === "string") throw new Error(`toro/net: ${config}`);
-  return (stack = new NetworkStack(nic, host, config, loop));
+  // TCP buffers may hold a quarter of the guest's memory between them.
+  const { pagesTotal, pageSize } = hw.memory();
+  return (stack = new NetworkStack(nic, host, config, loop, { ...DEFAULT_TUNING, bufferMemory: (pagesTotal * pageSize) / 4 }));
 }
 
 /** Bring the network up (once) and say how it is configured. */

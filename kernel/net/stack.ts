@@ -14,6 +14,7 @@ import { Ipv4Interface } from "./ipv4-interface.ts";
 import { ephemeralPort, UdpSocket } from "./udp-socket.ts";
 import type { TcpListener, TcpStream } from "./tcp/stream.ts";
 import { TcpLayer } from "./tcp/tcp-layer.ts";
+import type { TcpTuning } from "./tcp/connection.ts";
 import { formatIpv4, parseIpv4 } from "./wire/address.ts";
 
 export class NetworkStack {
@@ -23,9 +24,10 @@ export class NetworkStack {
   private readonly dnsPort: number;
   private configured: Promise<Ipv4Config> | undefined;
 
-  constructor(nic: NetworkInterface, private readonly host: NetHost, private readonly staticConfig: Ipv4Config | undefined, private readonly keepAlive: KeepAlive) {
+  constructor(nic: NetworkInterface, private readonly host: NetHost, private readonly staticConfig: Ipv4Config | undefined, private readonly keepAlive: KeepAlive,
+    tcpTuning?: TcpTuning) {
     this.iface = new Ipv4Interface(nic, host);
-    this.tcp = new TcpLayer(this.iface, host, keepAlive);
+    this.tcp = new TcpLayer(this.iface, host, keepAlive, tcpTuning);
     this.resolver = new DnsResolver({
       send: (query, server) => this.iface.sendUdp(this.dnsPort, server, DNS_PORT, query),
       setTimer: host.setTimer,

@@ -1,7 +1,7 @@
 /** A UDP socket: a bound port, datagrams in by callback, out by send(). Open sockets keep the service alive. */
 import type { KeepAlive } from "../devices/hardware.ts";
 import type { Ipv4Interface } from "./ipv4-interface.ts";
-import { utf8Encode } from "../process/utf8.ts";
+import { utf8Encode } from "../process/text-encoding.ts";
 import { pickEphemeralPort } from "./ephemeral-port.ts";
 import { formatIpv4, parseIpv4 } from "./wire/address.ts";
 

@@ -1,7 +1,8 @@
 /**
  * Boot of the process unit: the first kernel code to run in the image.
  * It installs the globals a service expects (console, timers,
- * queueMicrotask, performance, crypto, missing ES2022+ built-ins), hands the event loop to the host, and marks
+ * queueMicrotask, performance, crypto, TextEncoder/TextDecoder, missing
+ * ES2022+ built-ins), hands the event loop to the host, and marks
  * the moment control passes to the service's own code.
  */
 import "./polyfills.ts";
@@ -11,6 +12,7 @@ import type { InspectOptions } from "./inspect.ts";
 import { SourceLines } from "./source-lines.ts";
 import { bootParameters, loop } from "./state.ts";
 import { describeUncaught } from "./uncaught.ts";
+import { setUtf8FastPath, TextDecoder, TextEncoder } from "./text-encoding.ts";
 import { createCrypto } from "../crypto/web-crypto.ts";
 import { entropySource } from "../devices/index.ts";
 
@@ -27,7 +29,15 @@ function reportUncaught(error: unknown, kind: "error" | "rejection"): void {
   hw.write(describeUncaught(error, kind, inspectOptions));
 }
 
+setUtf8FastPath({
+  encode: (text) => new Uint8Array(hw.utf8Encode(text)),
+  decode: (bytes) => hw.utf8Decode(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength),
+});
+
 const globals = globalThis as Record<string, unknown>;
+for (const [name, value] of [["TextEncoder", TextEncoder], ["TextDecoder", TextDecoder]] as const) {
+  Object.defineProperty(globals, name, { value, writable: true, configurable: true, enumerable: false });
+}
 globals.console = createConsole({ write: (text) => hw.write(text), now: () => hw.now() / 1e6, inspectOptions });
 globals.setTimeout = (callback: () => void, delay?: number, ...args: unknown[]) => loop.setTimer(callback, delay, args, false);
 globals.setInterval = (callback: () => void, delay?: number, ...args: unknown[]) => loop.setTimer(callback, delay, args, true);

@@ -9,7 +9,7 @@
  * (source index + 1, 0 for none) and, when mapped, LEB128 source line.
  */
 
-import { utf8Decode, utf8Encode } from "./utf8.ts";
+import { utf8Decode, utf8Encode } from "./text-encoding.ts";
 
 /** The script name the bundle carries in stack traces. */
 export const BUNDLE_NAME = "bundle.js";

@@ -168,6 +168,31 @@ static JSValue hw_checksum(ARGS) {
     return JS_NewInt32(c, (int32_t)checksum_sum(bytes + offset, (size_t)length, (uint32_t)int_arg(c, argv[3]) & 0xFFFF));
 }
 
+/* utf8Encode(string): its UTF-8 bytes, lone surrogates as U+FFFD (the Encoding Standard's encode). */
+static JSValue hw_utf8_encode(ARGS) {
+    size_t length;
+    const char *text = JS_ToCStringLen2(c, &length, argv[0], 0);
+    if (!text) return JS_EXCEPTION;
+    JSValue buffer = JS_NewArrayBufferCopy(c, (const uint8_t *)text, length);
+    JS_FreeCString(c, text);
+    if (JS_IsException(buffer)) return buffer;
+    size_t size;
+    uint8_t *bytes = JS_GetArrayBuffer(c, &size, buffer);
+    utf8_replace_lone_surrogates(bytes, size);
+    return buffer;
+}
+
+/* utf8Decode(buffer, offset, length): the string, or undefined unless the bytes are well-formed UTF-8. */
+static JSValue hw_utf8_decode(ARGS) {
+    size_t size;
+    uint8_t *bytes = JS_GetArrayBuffer(c, &size, argv[0]);
+    if (!bytes) return JS_EXCEPTION;
+    int64_t offset = int_arg(c, argv[1]), length = int_arg(c, argv[2]);
+    if (offset < 0 || length < 0 || (uint64_t)(offset + length) > size) return JS_ThrowRangeError(c, "utf8Decode: range outside the buffer");
+    if (utf8_valid_prefix(bytes + offset, (size_t)length) != (size_t)length) return JS_UNDEFINED;
+    return JS_NewStringLen(c, (const char *)bytes + offset, (size_t)length);
+}
+
 /* ---- interrupts ---- */
 
 static JSValue hw_route_line(ARGS) {
@@ -232,6 +257,8 @@ static const JSCFunctionListEntry hw_functions[] = {
     JS_CFUNC_DEF("physAddress", 1, hw_phys_address),
     JS_CFUNC_DEF("fence", 0, hw_fence),
     JS_CFUNC_DEF("checksum", 4, hw_checksum),
+    JS_CFUNC_DEF("utf8Encode", 1, hw_utf8_encode),
+    JS_CFUNC_DEF("utf8Decode", 3, hw_utf8_decode),
     JS_CFUNC_DEF("routeLine", 2, hw_route_line),
     JS_CFUNC_DEF("unmaskLine", 1, hw_unmask_line),
     JS_CFUNC_DEF("allocateMessage", 0, hw_allocate_message),

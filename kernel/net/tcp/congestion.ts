@@ -20,6 +20,8 @@ export class NewReno {
   ssthresh = Number.MAX_SAFE_INTEGER;
   private duplicates = 0;
   private recover: number | undefined;
+  /** SND.NXT at the last timeout: duplicate ACKs below it are echoes of that loss, not a new one (RFC 6582 4.1). */
+  private timeoutPoint: number | undefined;
   /** Bytes acknowledged in congestion avoidance since cwnd last grew. */
   private acked = 0;
 
@@ -63,8 +65,9 @@ export class NewReno {
     return "none";
   }
 
-  /** The retransmission timer expired (RFC 5681 3.1, equation 4). */
-  onTimeout(flight: number): void {
+  /** The retransmission timer expired (RFC 5681 3.1, equation 4); `highestSent` is SND.NXT then. */
+  onTimeout(flight: number, highestSent: number): void {
+    this.timeoutPoint = highestSent;
     this.ssthresh = Math.max(Math.floor(flight / 2), 2 * this.mss);
     this.cwnd = this.mss;
     this.duplicates = 0;
@@ -74,6 +77,8 @@ export class NewReno {
 
   private onDuplicate(ack: number, highestSent: number, flight: number): AckVerdict {
     if (++this.duplicates < DUPLICATE_THRESHOLD) return "none";
+    if (this.timeoutPoint !== undefined && seqLt(ack, this.timeoutPoint)) return "none";
+    this.timeoutPoint = undefined;
     if (this.duplicates === DUPLICATE_THRESHOLD && (this.recover === undefined)) {
       // Enter fast recovery only for losses after the last recovery point (RFC 6582 3.2, step 2).
       this.ssthresh = Math.max(Math.floor(flight / 2), 2 * this.mss);

@@ -2,15 +2,19 @@
  * One TCP connection (RFC 9293): the state machine, segment arrival (3.10.7)
  * and output, with retransmission (RFC 6298), NewReno congestion control
  * (RFC 5681, 6582), delayed ACKs (RFC 1122 4.2.3.2), Nagle's algorithm,
- * window scaling (RFC 7323), zero-window probes, and RFC 5961's answers to
- * blind resets and SYNs. It is also the TcpStream a service reads and writes.
+ * window scaling (RFC 7323), selective acknowledgments (RFC 2018) with a
+ * scoreboard that steers retransmission (after RFC 6675), go-back-N after a
+ * timeout, zero-window probes, keep-alive probes (RFC 1122 4.2.3.6), and
+ * RFC 5961's answers to blind resets and SYNs. It is also the TcpStream a
+ * service reads and writes.
  */
 import type { KeepAlive } from "../../devices/hardware.ts";
 import type { NetHost } from "../host.ts";
-import { utf8Encode } from "../../process/utf8.ts";
+import { utf8Encode } from "../../process/text-encoding.ts";
 import { formatIpv4 } from "../wire/address.ts";
-import { TcpFlags, TcpOptions, TcpSegment } from "../wire/tcp.ts";
+import { TCP_MAX_SACK_BLOCKS, TcpFlags, TcpOptions, TcpSegment } from "../wire/tcp.ts";
 import { NewReno } from "./congestion.ts";
+import type { MemoryBudget } from "./memory-budget.ts";
 import { ReceiveBuffer } from "./receive-buffer.ts";
 import { RetransmissionTimer } from "./rto.ts";
 import { SendBuffer } from "./send-buffer.ts";
@@ -32,11 +36,16 @@ export interface SegmentSender {
   closed(connection: Connection): void;
   /** Our MSS: what fits in one frame on the interface. */
   readonly mss: number;
+  /** What every connection's buffers share. */
+  readonly budget: MemoryBudget;
 }
 
 export interface TcpTuning {
+  /** The most each connection's buffer grows to (the receive one is the largest window we offer). */
   sendBuffer: number;
   receiveBuffer: number;
+  /** What all buffers together may hold (see MemoryBudget). */
+  bufferMemory: number;
   /** RFC 1122: at most 500 ms; Linux uses 40 ms. */
   delayedAckMs: number;
   /** TIME-WAIT lasts 2 MSL. */
@@ -45,19 +54,27 @@ export interface TcpTuning {
   maxSynRetries: number;
   /** Data retransmissions before the connection is declared dead. */
   maxRetries: number;
+  /** Keep-alive: the wait between unanswered probes, and how many make the peer dead (RFC 1122: 75 s; Linux: 9). */
+  keepAliveIntervalMs: number;
+  keepAliveProbes: number;
 }
 
 export const DEFAULT_TUNING: TcpTuning = {
   sendBuffer: 256 * 1024,
   receiveBuffer: 256 * 1024,
+  bufferMemory: 16 * 1024 * 1024,
   delayedAckMs: 40,
   timeWaitMs: 60_000,
   maxSynRetries: 5,
   maxRetries: 12,
+  keepAliveIntervalMs: 75_000,
+  keepAliveProbes: 9,
 };
 
 /** The largest window scale RFC 7323 allows. */
 const MAX_WINDOW_SHIFT = 14;
+/** SACKed ranges remembered at most: a peer cannot make the scoreboard grow without bound. */
+const MAX_SACKED_RANGES = 16;
 /** RFC 9293 3.7.1: without an MSS option the peer takes 536 bytes. */
 const DEFAULT_MSS = 536;
 const PERSIST_MIN_MS = 200;
@@ -91,6 +108,23 @@ export class Connection implements TcpStream {
   private timeWaitTimer: unknown;
   private idleTimer: unknown;
   private idleMs = 0;
+  private keepAliveTimer: unknown;
+  /** Idle time before the first keep-alive probe; 0: keep-alive is off. */
+  private keepAliveMs = 0;
+  private keepAliveProbesSent = 0;
+  /** When a segment last arrived or the application last wrote: the idle and keep-alive timers measure from here. */
+  private lastActive = 0;
+  /** Both ends offered SACK (RFC 2018). */
+  private sackOk = false;
+  /** What the peer SACKed above SND.UNA: sorted, disjoint [start, end) ranges (RFC 6675's scoreboard). */
+  private sacked: [number, number][] = [];
+  /** The end of what this recovery has sent again (RFC 6675 HighRxt). */
+  private highRxt = 0;
+  /** After a timeout, SND.NXT then: everything before it not SACKed is sent again as ACKs open the window. */
+  private timeoutRecovery: number | undefined;
+  /** Where the latest out-of-order segment started: its SACK block goes first (RFC 2018 4). */
+  private latestOutOfOrder: number | undefined;
+  private readonly ackOptions = new TcpOptions();
   /** The segment being timed for an RTT sample (Karn: never a retransmitted one). */
   private timing: { seq: number; sentAt: number } | undefined;
   private endRequested = false;
@@ -155,6 +189,7 @@ export class Connection implements TcpStream {
     o.maxSegmentSize = this.layer.mss;
     // We scale our window only if the peer's SYN offered scaling (or we are the one offering first).
     if (!withAck || this.peerOfferedScaling) o.windowScale = this.ourShift();
+    if (!withAck || this.sackOk) o.sackPermitted = true;
     this.layer.send(this, TcpFlags.Syn | (withAck ? TcpFlags.Ack : 0), this.iss, withAck ? this.receive.nextExpected : 0,
       Math.min(this.tuning.receiveBuffer, 0xffff), o, 0, undefined);
     this.sndNxt = seqAdd(this.iss, 1);
@@ -168,10 +203,11 @@ export class Connection implements TcpStream {
   }
 
   private takePeerSyn(seq: number, options: TcpOptions): void {
-    this.receive = new ReceiveBuffer(seqAdd(seq, 1), this.tuning.receiveBuffer);
+    this.receive = new ReceiveBuffer(seqAdd(seq, 1), this.tuning.receiveBuffer, this.layer.budget);
     if (options.maxSegmentSize !== undefined) this.peerMss = Math.max(64, Math.min(options.maxSegmentSize, this.layer.mss));
     else this.peerMss = Math.min(DEFAULT_MSS, this.layer.mss);
     this.peerOfferedScaling = options.windowScale !== undefined;
+    this.sackOk = options.sackPermitted;
     if (this.peerOfferedScaling) {
       this.sndShift = Math.min(options.windowScale!, MAX_WINDOW_SHIFT);
       this.rcvShift = this.ourShift();
@@ -180,7 +216,7 @@ export class Connection implements TcpStream {
 
   private becomeEstablished(): void {
     this.state = "ESTABLISHED";
-    this.send = new SendBuffer(seqAdd(this.iss, 1), this.tuning.sendBuffer);
+    this.send = new SendBuffer(seqAdd(this.iss, 1), this.tuning.sendBuffer, this.layer.budget);
     this.cc = new NewReno(this.peerMss);
     this.retries = 0;
     this.stopRetransmit();
@@ -229,7 +265,7 @@ export class Connection implements TcpStream {
       this.sndWl2 = seg.acknowledgmentNumber;
       this.becomeEstablished();
     }
-    if (!this.processAck(seg)) return;
+    if (!this.processAck(seg, options)) return;
 
     // Seventh: segment text.
     const payload = seg.payload;
@@ -242,7 +278,8 @@ export class Connection implements TcpStream {
         if (++this.unackedSegments >= 2) this.sendAck();
         else this.scheduleAck();
       } else if (seq !== before || payload.length > 0) {
-        this.sendAck(); // out of order or old: a duplicate ACK tells the sender at once
+        if (seqGt(seq, before)) this.latestOutOfOrder = seq;
+        this.sendAck(); // out of order or old: a duplicate ACK (with SACK blocks) tells the sender at once
       }
     }
 
@@ -290,7 +327,7 @@ export class Connection implements TcpStream {
   }
 
   /** Returns false if the segment must be dropped. */
-  private processAck(seg: TcpSegment): boolean {
+  private processAck(seg: TcpSegment, options: TcpOptions): boolean {
     const ack = seg.acknowledgmentNumber;
     if (seqGt(ack, this.sndNxt)) {
       this.sendAck(); // acknowledges something we never sent
@@ -298,6 +335,7 @@ export class Connection implements TcpStream {
     }
     const una = this.send.unacknowledged;
     const flight = seqDiff(this.sndNxt, una);
+    const newlySacked = this.sackOk && options.sackBlockCount > 0 && this.takeSackBlocks(options, ack);
     if (seqGt(ack, una)) {
       let acked = seqDiff(ack, una);
       const finAcked = this.finSent && !this.finAcked && seqGe(ack, seqAdd(this.finSeq, 1));
@@ -307,19 +345,35 @@ export class Connection implements TcpStream {
       }
       this.send.acknowledge(seqAdd(una, acked));
       if (finAcked) this.send.advancePastControl();
+      this.forgetSackedBelow(ack);
       if (this.timing && seqGt(ack, this.timing.seq)) {
         this.rto.sample(this.host.nowMs() - this.timing.sentAt);
         this.timing = undefined;
       }
       this.retries = 0;
       const verdict = this.cc.onAck(ack, acked, this.sndNxt, flight);
-      if (verdict === "partial-ack") this.retransmitFirst();
+      if (verdict === "partial-ack") {
+        if (this.sackOk) this.retransmitHoles(this.highestSacked(), this.peerMss);
+        else this.retransmitFirst();
+      }
+      if (this.timeoutRecovery !== undefined) {
+        // Go-back-N after a timeout: what was in flight then is presumed lost; send it again as the window opens.
+        if (seqGe(ack, this.timeoutRecovery)) this.timeoutRecovery = undefined;
+        else this.retransmitHoles(this.timeoutRecovery, this.cc.cwnd - Math.max(seqDiff(this.highRxt, ack), 0));
+      }
       if (seqGe(ack, this.sndNxt)) this.stopRetransmit();
       else this.armRetransmit(true);
       this.flushWriters();
       if (finAcked) this.ourFinAcked();
-    } else if (ack === una && seg.payloadLength === 0 && !seg.fin && flight > 0 && (seg.window << this.sndShift) === this.sndWnd) {
-      if (this.cc.onAck(ack, 0, this.sndNxt, flight) === "fast-retransmit") this.retransmitFirst();
+    } else if (ack === una && seg.payloadLength === 0 && !seg.fin && flight > 0 && ((seg.window << this.sndShift) === this.sndWnd || newlySacked)) {
+      const verdict = this.cc.onAck(ack, 0, this.sndNxt, flight);
+      if (verdict === "fast-retransmit") {
+        this.highRxt = una;
+        this.retransmitFirst();
+      } else if (this.cc.inRecovery && this.sackOk) {
+        // Each duplicate says a segment left the network: send the next hole the scoreboard shows.
+        this.retransmitHoles(this.highestSacked(), this.peerMss);
+      }
     }
     // Window update (3.10.7.4): only from a segment newer than the last one that set it.
     if (seqLt(this.sndWl1, seg.sequenceNumber) || (this.sndWl1 === seg.sequenceNumber && seqLe(this.sndWl2, ack))) {
@@ -329,6 +383,72 @@ export class Connection implements TcpStream {
     }
     this.output();
     return this.state !== "CLOSED";
+  }
+
+  /** Merge the segment's SACK blocks into the scoreboard; true if they covered bytes it did not have. */
+  private takeSackBlocks(options: TcpOptions, ack: number): boolean {
+    let grew = false;
+    for (let i = 0; i < options.sackBlockCount; i++) {
+      const start = options.sackBlocks[2 * i], end = options.sackBlocks[2 * i + 1];
+      // RFC 2018: a block lies above the cumulative ACK and within what was sent; others (D-SACK, lies) are ignored.
+      if (!seqGt(start, ack) || !seqGt(end, start) || seqGt(end, this.sndNxt)) continue;
+      const merged: [number, number][] = [];
+      let a = start, b = end, placed = false, covered = false;
+      for (const [x, y] of this.sacked) {
+        if (seqLt(y, a)) merged.push([x, y]);
+        else if (seqLt(b, x)) {
+          if (!placed) merged.push([a, b]), (placed = true);
+          merged.push([x, y]);
+        } else {
+          if (seqLe(x, a) && seqGe(y, b)) covered = true;
+          if (seqLt(x, a)) a = x;
+          if (seqGt(y, b)) b = y;
+        }
+      }
+      if (!placed) merged.push([a, b]);
+      if (merged.length > MAX_SACKED_RANGES) continue;
+      this.sacked = merged;
+      if (!covered) grew = true;
+    }
+    return grew;
+  }
+
+  private forgetSackedBelow(ack: number): void {
+    while (this.sacked.length > 0 && seqLe(this.sacked[0][1], ack)) this.sacked.shift();
+    if (this.sacked.length > 0 && seqLt(this.sacked[0][0], ack)) this.sacked[0][0] = ack;
+  }
+
+  private highestSacked(): number {
+    return this.sacked.length > 0 ? this.sacked[this.sacked.length - 1][1] : this.send.unacknowledged;
+  }
+
+  /**
+   * Send again, from HighRxt (or SND.UNA) up to `end`, the full segments the
+   * scoreboard does not show as SACKed, while `room` bytes allow.
+   */
+  private retransmitHoles(end: number, room: number): void {
+    const una = this.send.unacknowledged;
+    const dataEnd = this.finSent ? this.finSeq : this.sndNxt;
+    if (seqGt(end, dataEnd)) end = dataEnd;
+    let seq = seqGt(this.highRxt, una) ? this.highRxt : una;
+    let i = 0;
+    while (seqLt(seq, end)) {
+      while (i < this.sacked.length && seqLe(this.sacked[i][1], seq)) i++;
+      if (i < this.sacked.length && seqLe(this.sacked[i][0], seq)) {
+        seq = this.sacked[i][1];
+        continue;
+      }
+      const holeEnd = i < this.sacked.length && seqLt(this.sacked[i][0], end) ? this.sacked[i][0] : end;
+      const size = Math.min(this.peerMss, seqDiff(holeEnd, seq));
+      if (size > room) return;
+      this.timing = undefined; // Karn's rule
+      const from = seq;
+      this.layer.send(this, TcpFlags.Ack | TcpFlags.Psh, from, this.receive.nextExpected, this.advertisedWindow(), undefined, size,
+        (target, at) => this.send.copyOut(from, target, at, size));
+      seq = seqAdd(seq, size);
+      this.highRxt = seq;
+      room -= size;
+    }
   }
 
   private ourFinAcked(): void {
@@ -394,6 +514,7 @@ export class Connection implements TcpStream {
     this.timing = undefined; // Karn's rule
     if (dataInFlight > 0) {
       const size = Math.min(this.peerMss, dataInFlight);
+      if (seqLt(this.highRxt, seqAdd(una, size))) this.highRxt = seqAdd(una, size);
       this.layer.send(this, TcpFlags.Ack | TcpFlags.Psh, una, this.receive.nextExpected, this.advertisedWindow(), undefined, size,
         (target, at) => this.send.copyOut(una, target, at, size));
     } else if (this.finSent && !this.finAcked) {
@@ -407,7 +528,23 @@ export class Connection implements TcpStream {
 
   private sendAck(): void {
     this.cancelAck();
-    this.layer.send(this, TcpFlags.Ack, this.sndNxt, this.receive.nextExpected, this.advertisedWindow(), undefined, 0, undefined);
+    this.layer.send(this, TcpFlags.Ack, this.sndNxt, this.receive.nextExpected, this.advertisedWindow(), this.sackBlocks(), 0, undefined);
+  }
+
+  /** SACK blocks for what is held beyond a gap, the latest segment's first (RFC 2018 4); undefined when none. */
+  private sackBlocks(): TcpOptions | undefined {
+    if (!this.sackOk || !this.receive.hasOutOfOrder) return undefined;
+    const ranges = this.receive.outOfOrder();
+    const latest = this.latestOutOfOrder;
+    const first = latest === undefined ? -1 : ranges.findIndex(([a, b]) => seqGe(latest, a) && seqLt(latest, b));
+    if (first > 0) ranges.unshift(ranges.splice(first, 1)[0]);
+    const o = this.ackOptions.clear();
+    o.sackBlockCount = Math.min(ranges.length, TCP_MAX_SACK_BLOCKS);
+    for (let i = 0; i < o.sackBlockCount; i++) {
+      o.sackBlocks[2 * i] = ranges[i][0];
+      o.sackBlocks[2 * i + 1] = ranges[i][1];
+    }
+    return o;
   }
 
   private scheduleAck(): void {
@@ -448,7 +585,11 @@ export class Connection implements TcpStream {
       this.sendSyn(this.state === "SYN-RECEIVED");
       return;
     }
-    this.cc.onTimeout(seqDiff(this.sndNxt, this.send.unacknowledged));
+    this.cc.onTimeout(seqDiff(this.sndNxt, this.send.unacknowledged), this.sndNxt);
+    // RFC 2018 8: after a timeout the receiver may have dropped what it SACKed; start over from SND.UNA.
+    this.sacked = [];
+    this.highRxt = this.send.unacknowledged;
+    this.timeoutRecovery = this.sndNxt;
     this.retransmitFirst();
     this.armRetransmit();
   }
@@ -479,13 +620,43 @@ export class Connection implements TcpStream {
     this.resolveClosed();
   }
 
+  /** Something arrived or was written: the idle and keep-alive clocks start over (their timers look at this when they fire). */
   private touch(): void {
-    if (this.idleMs <= 0) return;
-    if (this.idleTimer !== undefined) this.host.clearTimer(this.idleTimer);
+    this.lastActive = this.host.nowMs();
+    this.keepAliveProbesSent = 0;
+    if (this.idleMs > 0 && this.idleTimer === undefined) this.armIdle(this.idleMs);
+    if (this.keepAliveMs > 0 && this.keepAliveTimer === undefined) this.armKeepAlive(this.keepAliveMs);
+  }
+
+  private armIdle(ms: number): void {
     this.idleTimer = this.host.setTimer(() => {
+      this.idleTimer = undefined;
+      if (this.idleMs <= 0 || this.state === "CLOSED") return;
+      const quiet = this.host.nowMs() - this.lastActive;
+      if (quiet < this.idleMs) return this.armIdle(this.idleMs - quiet);
       this.layer.send(this, TcpFlags.Rst | TcpFlags.Ack, this.sndNxt, this.receive?.nextExpected ?? 0, 0, undefined, 0, undefined);
       this.fail(new ConnectionError(`idle for ${this.idleMs} ms`));
-    }, this.idleMs);
+    }, ms);
+  }
+
+  /** After keepAliveMs of silence, probe every keepAliveIntervalMs; after keepAliveProbes unanswered probes, the peer is gone. */
+  private armKeepAlive(ms: number): void {
+    this.keepAliveTimer = this.host.setTimer(() => {
+      this.keepAliveTimer = undefined;
+      if (this.keepAliveMs <= 0 || !this.send || this.state === "CLOSED" || this.state === "TIME-WAIT") return;
+      if (this.keepAliveProbesSent === 0) {
+        const quiet = this.host.nowMs() - this.lastActive;
+        if (quiet < this.keepAliveMs) return this.armKeepAlive(this.keepAliveMs - quiet);
+      }
+      if (this.keepAliveProbesSent >= this.tuning.keepAliveProbes) {
+        this.layer.send(this, TcpFlags.Rst | TcpFlags.Ack, this.sndNxt, this.receive.nextExpected, 0, undefined, 0, undefined);
+        return this.fail(new ConnectionError(`${this.remoteAddress}:${this.remotePort} stopped answering keep-alive probes`));
+      }
+      // RFC 1122 4.2.3.6: SEG.SEQ = SND.NXT - 1 and no data; a live peer answers with an ACK, which resets the count.
+      this.layer.send(this, TcpFlags.Ack, seqAdd(this.sndNxt, -1), this.receive.nextExpected, this.advertisedWindow(), undefined, 0, undefined);
+      this.keepAliveProbesSent++;
+      this.armKeepAlive(this.tuning.keepAliveIntervalMs);
+    }, ms);
   }
 
   // ---- ending ----
@@ -502,10 +673,12 @@ export class Connection implements TcpStream {
   /** Forget the connection (after TIME-WAIT, LAST-ACK, a reset or a timeout). */
   private finish(error?: Error): void {
     this.state = "CLOSED";
-    for (const timer of [this.retransmitTimer, this.ackTimer, this.persistTimer, this.timeWaitTimer, this.idleTimer]) {
+    for (const timer of [this.retransmitTimer, this.ackTimer, this.persistTimer, this.timeWaitTimer, this.idleTimer, this.keepAliveTimer]) {
       if (timer !== undefined) this.host.clearTimer(timer);
     }
-    this.retransmitTimer = this.ackTimer = this.persistTimer = this.timeWaitTimer = this.idleTimer = undefined;
+    this.retransmitTimer = this.ackTimer = this.persistTimer = this.timeWaitTimer = this.idleTimer = this.keepAliveTimer = undefined;
+    this.send?.close();
+    this.receive?.close();
     if (!this.released) {
       this.released = true;
       this.keepAlive.release();
@@ -568,6 +741,7 @@ export class Connection implements TcpStream {
     if (this.failure) return Promise.reject(this.failure);
     if (this.endRequested || this.state === "CLOSED") return Promise.reject(new ConnectionError("the connection's sending side is closed"));
     const bytes = typeof data === "string" ? utf8Encode(data) : data;
+    this.touch();
     return new Promise((resolve, reject) => {
       this.writers.push({ data: bytes, resolve, reject });
       this.flushWriters();
@@ -617,10 +791,15 @@ export class Connection implements TcpStream {
 
   setIdleTimeout(ms: number): void {
     this.idleMs = ms;
-    if (ms <= 0 && this.idleTimer !== undefined) {
-      this.host.clearTimer(this.idleTimer);
-      this.idleTimer = undefined;
-    }
+    if (this.idleTimer !== undefined) this.host.clearTimer(this.idleTimer);
+    this.idleTimer = undefined;
+    this.touch();
+  }
+
+  setKeepAlive(enable: boolean, idleMs = 7_200_000): void {
+    this.keepAliveMs = enable ? Math.max(idleMs, 1) : 0;
+    if (this.keepAliveTimer !== undefined) this.host.clearTimer(this.keepAliveTimer);
+    this.keepAliveTimer = undefined;
     this.touch();
   }
 }

@@ -1,25 +1,28 @@
 /**
- * Received bytes on their way to the application, in a ring as large as the
- * largest window we advertise. A segment that arrives early is written into
+ * Received bytes on their way to the application, in a ring that grows up to
+ * the largest window we advertise (as the memory budget allows; the window
+ * says only what the budget could still hold). A segment that arrives early is written into
  * the ring at its place right away; the filled ranges ahead of RCV.NXT are
  * tracked (a bounded number of them), and when the gap before them fills,
  * RCV.NXT jumps past them. Duplicates and overlaps cost nothing extra.
  */
+import { ByteRing } from "./byte-ring.ts";
+import type { MemoryBudget } from "./memory-budget.ts";
 import { seqAdd, seqDiff } from "./sequence.ts";
 
 /** Out-of-order ranges kept at most: a peer sending scattered bytes cannot make us track more. */
 const MAX_RANGES = 32;
 
 export class ReceiveBuffer {
-  private readonly ring: Uint8Array;
-  private start = 0;   // ring index of the first unread byte
-  private readable = 0; // in-order bytes not yet read
+  private readonly ring: ByteRing;
+  private readable = 0; // in-order bytes not yet read, from the ring's start
+  private closed = false;
   /** Out-of-order ranges as offsets from RCV.NXT, sorted, disjoint, not touching. */
   private ranges: [number, number][] = [];
 
   /** @param nxt RCV.NXT: the next sequence number expected */
-  constructor(private nxt: number, capacity: number) {
-    this.ring = new Uint8Array(capacity);
+  constructor(private nxt: number, capacity: number, budget: MemoryBudget) {
+    this.ring = new ByteRing(capacity, budget);
   }
 
   get nextExpected(): number {
@@ -33,7 +36,11 @@ export class ReceiveBuffer {
 
   /** The receive window: room beyond what is unread. */
   get window(): number {
-    return this.ring.length - this.readable;
+    return Math.max(this.ring.reachable - this.readable, 0);
+  }
+
+  get hasOutOfOrder(): boolean {
+    return this.ranges.length > 0;
   }
 
   /** Ranges held beyond a gap, as [start, end) sequence numbers: for SACK blocks. */
@@ -56,9 +63,13 @@ export class ReceiveBuffer {
     const room = this.window;
     if (offset >= room) return 0;
     if (offset + bytes.length > room) bytes = bytes.subarray(0, room - offset);
+    // Room for it, keeping what is unread and what came early.
+    const held = this.readable + (this.ranges.length > 0 ? this.ranges[this.ranges.length - 1][1] : 0);
+    const capacity = this.ring.reserve(this.readable + offset + bytes.length, held);
+    if (this.readable + offset + bytes.length > capacity) bytes = bytes.subarray(0, Math.max(capacity - this.readable - offset, 0));
     if (bytes.length === 0) return 0;
     if (offset > 0 && !this.addRange(offset, offset + bytes.length)) return 0;
-    this.put(offset, bytes);
+    this.ring.write(this.readable + offset, bytes);
     if (offset > 0) return 0;
 
     // The gap before the first range may now be closed: advance through it.
@@ -73,24 +84,23 @@ export class ReceiveBuffer {
   /** Copy up to `target.length` readable bytes into `target`; returns the count. */
   read(target: Uint8Array): number {
     const n = Math.min(target.length, this.readable);
-    const first = Math.min(n, this.ring.length - this.start);
-    target.set(this.ring.subarray(this.start, this.start + first));
-    target.set(this.ring.subarray(0, n - first), first);
-    this.start = (this.start + n) % this.ring.length;
+    this.ring.copyOut(0, target, 0, n);
+    this.ring.drop(n);
     this.readable -= n;
+    if (this.readable === 0 && this.ranges.length === 0) this.ring.release(this.closed);
     return n;
+  }
+
+  /** The connection ended: the ring goes back to the budget once the application has read what it holds. */
+  close(): void {
+    this.closed = true;
+    this.ranges = [];
+    if (this.readable === 0) this.ring.release(true);
   }
 
   /** The FIN took a sequence number. */
   advancePastControl(): void {
     this.nxt = seqAdd(this.nxt, 1);
-  }
-
-  private put(offset: number, bytes: Uint8Array): void {
-    const at = (this.start + this.readable + offset) % this.ring.length;
-    const first = Math.min(bytes.length, this.ring.length - at);
-    this.ring.set(bytes.subarray(0, first), at);
-    this.ring.set(bytes.subarray(first), 0);
   }
 
   /** Merge [a, b) into the ranges; false (and nothing kept) if that would exceed MAX_RANGES. */

@@ -1,18 +1,20 @@
 /**
- * What the application wrote and the peer has not acknowledged, in a ring:
- * bytes from SND.UNA on. Segments are copied straight out of it into frames,
- * and acknowledged bytes are dropped from the front.
+ * What the application wrote and the peer has not acknowledged, in a ring
+ * that grows as the memory budget allows: bytes from SND.UNA on. Segments are
+ * copied straight out of it into frames, and acknowledged bytes are dropped
+ * from the front.
  */
+import { ByteRing } from "./byte-ring.ts";
+import type { MemoryBudget } from "./memory-budget.ts";
 import { seqAdd, seqDiff } from "./sequence.ts";
 
 export class SendBuffer {
-  private readonly ring: Uint8Array;
-  private start = 0; // ring index of SND.UNA's byte
-  private length = 0;
+  private readonly ring: ByteRing;
+  private length = 0; // bytes from the ring's start, which holds SND.UNA's byte
 
   /** @param una the first sequence number the buffer's bytes will carry */
-  constructor(private una: number, capacity: number) {
-    this.ring = new Uint8Array(capacity);
+  constructor(private una: number, capacity: number, budget: MemoryBudget) {
+    this.ring = new ByteRing(capacity, budget);
   }
 
   /** SND.UNA: the oldest unacknowledged sequence number. */
@@ -26,16 +28,15 @@ export class SendBuffer {
   }
 
   get free(): number {
-    return this.ring.length - this.length;
+    return Math.max(this.ring.reachable - this.length, 0);
   }
 
   /** Take as much of `data` as fits; returns how many bytes were taken. */
   write(data: Uint8Array): number {
-    const n = Math.min(data.length, this.free);
-    const end = (this.start + this.length) % this.ring.length;
-    const first = Math.min(n, this.ring.length - end);
-    this.ring.set(data.subarray(0, first), end);
-    this.ring.set(data.subarray(first, n), 0);
+    const capacity = this.ring.reserve(this.length + Math.min(data.length, this.free), this.length);
+    const n = Math.min(data.length, capacity - this.length);
+    if (n <= 0) return 0;
+    this.ring.write(this.length, data.subarray(0, n));
     this.length += n;
     return n;
   }
@@ -44,20 +45,24 @@ export class SendBuffer {
   copyOut(seq: number, target: Uint8Array, at: number, length: number): void {
     const offset = seqDiff(seq, this.una);
     if (offset < 0 || offset + length > this.length) throw new RangeError(`bytes ${offset}..${offset + length} are not in the send buffer (${this.length} held)`);
-    const from = (this.start + offset) % this.ring.length;
-    const first = Math.min(length, this.ring.length - from);
-    target.set(this.ring.subarray(from, from + first), at);
-    target.set(this.ring.subarray(0, length - first), at + first);
+    this.ring.copyOut(offset, target, at, length);
   }
 
   /** The peer acknowledged everything before `ack`; returns how many bytes that freed (0 for an old or impossible ACK). */
   acknowledge(ack: number): number {
     const n = seqDiff(ack, this.una);
     if (n <= 0 || n > this.length) return 0;
-    this.start = (this.start + n) % this.ring.length;
+    this.ring.drop(n);
     this.length -= n;
     this.una = seqAdd(this.una, n);
+    if (this.length === 0) this.ring.release();
     return n;
+  }
+
+  /** The connection ended: what was not acknowledged will never be sent; give the ring back. */
+  close(): void {
+    this.length = 0;
+    this.ring.release(true);
   }
 
   /** The SYN or FIN took a sequence number without a byte in the buffer. */

@@ -32,6 +32,12 @@ export interface TcpStream {
   setNoDelay(noDelay: boolean): void;
   /** Close the connection if nothing is sent or received for `ms` (0: never). */
   setIdleTimeout(ms: number): void;
+  /**
+   * Probe a silent peer (RFC 1122 keep-alive): after `idleMs` (default 2 h)
+   * without traffic, then every 75 s; after 9 unanswered probes the
+   * connection fails. Off by default.
+   */
+  setKeepAlive(enable: boolean, idleMs?: number): void;
   /** Settles when the connection is fully closed: resolves on an orderly close, rejects on a reset or a timeout. */
   readonly closed: Promise<void>;
 }

@@ -9,6 +9,7 @@ import type { NetHost } from "../host.ts";
 import type { Ipv4Interface } from "../ipv4-interface.ts";
 import { IpProtocol } from "../wire/ipv4.ts";
 import { emitTcpOptions, TCP_MIN_HEADER_LENGTH, TcpFlags, TcpOptions, TcpSegment } from "../wire/tcp.ts";
+import { MemoryBudget } from "./memory-budget.ts";
 import { Connection, DEFAULT_TUNING, type SegmentSender, type TcpTuning } from "./connection.ts";
 import { pickEphemeralPort } from "../ephemeral-port.ts";
 import { seqAdd } from "./sequence.ts";
@@ -26,6 +27,7 @@ interface Listener {
 
 export class TcpLayer implements SegmentSender {
   readonly mss: number;
+  readonly budget: MemoryBudget;
   private readonly connections = new Map<string, Connection>();
   private readonly listeners = new Map<number, Listener>();
   private readonly pendingConnects = new Map<Connection, { resolve(c: Connection): void; reject(e: Error): void }>();
@@ -39,6 +41,7 @@ export class TcpLayer implements SegmentSender {
 
   constructor(private readonly iface: Ipv4Interface, private readonly host: NetHost, private readonly keepAlive: KeepAlive, private readonly tuning: TcpTuning = DEFAULT_TUNING) {
     this.mss = iface.nic.mtu - IP_HEADER - TCP_MIN_HEADER_LENGTH;
+    this.budget = new MemoryBudget(tuning.bufferMemory);
     iface.bindProtocol(IpProtocol.Tcp, (payload, source, destination) => this.input(payload, source, destination));
   }
 

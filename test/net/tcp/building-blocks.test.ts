@@ -63,10 +63,15 @@ test("three duplicate ACKs: fast retransmit, inflation, partial ACK, full ACK en
   assert.equal(cc.cwnd, 1000); // min(ssthresh, flight after the ACK + MSS) with nothing left in flight
 });
 
-test("a timeout collapses the window to one segment", () => {
+test("a timeout collapses the window to one segment, and its echoes do not start a fast retransmit", () => {
   const cc = new NewReno(MSS);
   cc.cwnd = 20_000;
-  cc.onTimeout(16_000);
+  cc.onTimeout(16_000, 26_000);
   assert.equal(cc.cwnd, 1000);
   assert.equal(cc.ssthresh, 8000);
+  for (let i = 0; i < 5; i++) assert.equal(cc.onAck(10_000, 0, 26_000, 16_000), "none", "duplicates of data sent before the timeout");
+  assert.ok(!cc.inRecovery);
+  assert.equal(cc.onAck(30_000, 20_000, 40_000, 30_000), "none");
+  for (let i = 0; i < 2; i++) assert.equal(cc.onAck(30_000, 0, 40_000, 10_000), "none");
+  assert.equal(cc.onAck(30_000, 0, 40_000, 10_000), "fast-retransmit", "a loss after the timeout's data is a new one");
 });

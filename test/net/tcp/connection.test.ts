@@ -5,6 +5,7 @@ import { Ipv4Interface } from "../../../kernel/net/ipv4-interface.ts";
 import type { Connection } from "../../../kernel/net/tcp/connection.ts";
 import { TcpLayer } from "../../../kernel/net/tcp/tcp-layer.ts";
 import { SimulatedNic } from "../../sim/link.ts";
+import { TcpOptions, TcpSegment } from "../../../kernel/net/wire/tcp.ts";
 import { VirtualClock } from "../../sim/virtual-clock.ts";
 
 const A = 0x0a000001, B = 0x0a000002;
@@ -15,6 +16,8 @@ interface LinkBehaviour {
   duplicate?: number;
   /** Extra random delay per frame, in ms: frames overtake each other. */
   jitterMs?: number;
+  /** Sees every frame put on the cable, before loss. */
+  watch?: (from: "a" | "b", frame: Uint8Array) => void;
 }
 
 /** Two hosts with TCP, joined by a cable that may drop, duplicate and reorder frames. */
@@ -23,6 +26,7 @@ function network(behaviour: LinkBehaviour = {}, seed = 1) {
   const nicA = new SimulatedNic("a", Uint8Array.of(2, 0, 0, 0, 0, 1));
   const nicB = new SimulatedNic("b", Uint8Array.of(2, 0, 0, 0, 0, 2));
   const wire = (to: SimulatedNic) => (frame: Uint8Array) => {
+    behaviour.watch?.(to === nicB ? "a" : "b", frame);
     const r = clock.random;
     if (r() < (behaviour.loss ?? 0)) return true;
     const copies = r() < (behaviour.duplicate ?? 0) ? 2 : 1;
@@ -100,6 +104,47 @@ test("5 MB over a link with loss, reordering and duplication arrives intact", as
   assert.equal(received?.length, data.length);
   assert.deepEqual(received, data);
   assert.ok(clock.now < 600_000, `took ${clock.now} ms of virtual time`);
+});
+
+test("with SACK, 2 MB through 5% loss costs little more than the lost segments sent again", async () => {
+  let payloadSent = 0, sackedAcks = 0;
+  const segment = new TcpSegment(), options = new TcpOptions();
+  const watch = (from: "a" | "b", frame: Uint8Array) => {
+    const tcp = frame.subarray(14 + 20);
+    segment.wrap(tcp);
+    if (from === "a") payloadSent += tcp.length - segment.headerLength;
+    else if (segment.readOptions(options) === undefined && options.sackBlockCount > 0) sackedAcks++;
+  };
+  const { received, data } = await transfer(2 << 20, { loss: 0.05, watch }, 11);
+  assert.deepEqual(received, data);
+  assert.ok(sackedAcks > 0, "the receiver sent SACK blocks");
+  // About 5% is lost, and some retransmissions are lost again; resending whole windows would cost far more.
+  console.log(`# ${(payloadSent / data.length).toFixed(3)}x payload sent`);
+  assert.ok(payloadSent < data.length * 1.2, `sent ${payloadSent} payload bytes for ${data.length}`);
+});
+
+test("keep-alive probes a silent peer and gives up on it, and a live peer keeps the connection", async () => {
+  let silent = false;
+  const { clock, a, b } = network({ watch: () => {} }, 3);
+  const bSend = b["iface"].nic.send.bind(b["iface"].nic);
+  b["iface"].nic.send = (frame: Uint8Array) => (silent ? true : bSend(frame));
+  b.listen(7, () => {});
+  let client: Connection | undefined;
+  let failure: Error | undefined;
+  a.connect(B, 7).then((c) => {
+    client = c;
+    c.setKeepAlive(true, 10_000);
+    c.closed.catch((e: Error) => (failure = e));
+  });
+  await clock.run(() => client !== undefined);
+  await clock.run(() => false, clock.now + 300_000);
+  assert.equal(client!.state, "ESTABLISHED", "a peer that answers the probes keeps the connection");
+  silent = true;
+  const from = clock.now;
+  await clock.run(() => failure !== undefined, clock.now + 2_000_000);
+  assert.match(String(failure), /stopped answering keep-alive probes/);
+  // 10 s of silence, then 9 probes 75 s apart.
+  assert.ok(clock.now - from >= 9 * 75_000 && clock.now - from <= 10_000 + 10 * 75_000, `gave up after ${clock.now - from} ms`);
 });
 
 test("100 connections at once to one listener, over a lossy link, each echoed intact", async () => {
