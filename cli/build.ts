@@ -30,6 +30,28 @@ export const RUNTIME_MODULES: Record<string, string> = {
   "toro/net": join(KERNEL_DIR, "net", "index.ts"),
 };
 
+/**
+ * Web globals a service has when its code names them, with the module that
+ * installs each. Bundling marks free uses of these names first, and links
+ * in only the modules of those it found: an image whose code never names
+ * them does not carry them. (esbuild's `inject` would bind them too, but it
+ * adds every injected module to every CommonJS module in the bundle, and
+ * the HTTP code depends on two.)
+ */
+export const WEB_GLOBALS: Record<string, string> = {
+  fetch: join(TORO_ROOT, "lib", "http", "fetch.ts"),
+  Headers: join(TORO_ROOT, "lib", "http", "globals.ts"),
+  Request: join(TORO_ROOT, "lib", "http", "globals.ts"),
+  Response: join(TORO_ROOT, "lib", "http", "globals.ts"),
+};
+const GLOBAL_MARK = "__toro_uses_global_";
+
+/** The modules installing the web globals a bundle marked as used (see WEB_GLOBALS). */
+export function usedGlobalModules(markedBundle: string): string[] {
+  const names = [...markedBundle.matchAll(new RegExp(`${GLOBAL_MARK}(\\w+)`, "g"))].map((match) => match[1]);
+  return [...new Set(names.map((name) => WEB_GLOBALS[name]).filter((module) => module !== undefined))];
+}
+
 const runtimeModules: esbuild.Plugin = {
   name: "toro-runtime-modules",
   setup(build) {
@@ -66,7 +88,8 @@ export function resolveServiceEntry(target: string): { entry: string; name: stri
 
 /** Whether an entry module looks like `export default { fetch … }`: then the image needs the HTTP server. */
 export function exportsFetchHandler(source: string): boolean {
-  return /\bexport\s+default\b/.test(source) && /\bfetch\s*[(:]/.test(source);
+  // A `fetch(` or `fetch:` that defines a method or a property; not a call such as `await fetch(url)`.
+  return /\bexport\s+default\b/.test(source) && /(?<!(?:[.=(\[>?:!&|+-]|\b(?:await|return|yield|void|typeof))\s*)\bfetch\s*[(:]/.test(source);
 }
 
 function run(command: string, args: string[], what: string): string {
@@ -114,11 +137,13 @@ async function buildIn(
   step("platform");
 
   // The entry runs the kernel's boot first, then the service's module, then its default export.
-  // A service that exports { fetch } gets the HTTP server; others do not carry it.
+  // A service that exports { fetch } gets the HTTP server; others do not carry it. The web
+  // globals the service names are installed before its module runs.
   const serveHttp = exportsFetchHandler(readFileSync(service.entry, "utf8"));
-  const entry = [
+  const entryWith = (installers: string[]) => [
     `import ${JSON.stringify(join(KERNEL_DIR, "process", "boot.ts"))};`,
     ...(serveHttp ? [`import ${JSON.stringify(join(TORO_ROOT, "lib", "http", "serve-default.ts"))};`] : []),
+    ...installers.map((module) => `import ${JSON.stringify(module)};`),
     `import * as service from ${JSON.stringify(service.entry)};`,
     `import { startService } from ${JSON.stringify(join(KERNEL_DIR, "process", "start-service.ts"))};`,
     `startService(service);`,
@@ -126,10 +151,9 @@ async function buildIn(
   // Named as it will be kept beside the image: the source map's paths are relative to it.
   const bundlePath = `${kept}.${BUNDLE_NAME}`;
   const scratchBundle = join(scratch, BUNDLE_NAME);
-  let result: esbuild.BuildResult<{ write: false; sourcemap: "external"; outfile: string }>;
-  try {
-    result = await esbuild.build({
-      stdin: { contents: entry, resolveDir: service.dir, sourcefile: ENTRY_SOURCE, loader: "ts" },
+  const bundle = (installers: string[], define?: Record<string, string>) =>
+    esbuild.build({
+      stdin: { contents: entryWith(installers), resolveDir: service.dir, sourcefile: ENTRY_SOURCE, loader: "ts" },
       bundle: true,
       format: "iife",
       target: "es2020",
@@ -139,9 +163,18 @@ async function buildIn(
       outfile: bundlePath,
       write: false,
       plugins: [runtimeModules],
+      define,
       logLevel: "silent",
       legalComments: "none",
     });
+  let result: esbuild.BuildResult<{ write: false; sourcemap: "external"; outfile: string }>;
+  try {
+    // First with each web global's free uses renamed to a mark; if marks show, again with
+    // the modules that install those globals. Most services need one pass.
+    const marks = Object.fromEntries(Object.keys(WEB_GLOBALS).map((name) => [name, GLOBAL_MARK + name]));
+    result = await bundle([], marks);
+    const installers = usedGlobalModules(result.outputFiles.find((f) => f.path.endsWith(".js"))!.text);
+    if (installers.length > 0) result = await bundle(installers);
   } catch (e) {
     const failure = e as esbuild.BuildFailure;
     if (!failure.errors) throw e;

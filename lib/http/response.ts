@@ -20,6 +20,10 @@ export class Response extends Body {
   readonly status: number;
   readonly statusText: string;
   readonly headers: Headers;
+  /** The URL fetch() got this response from, its last after redirects ("" for a response made here). */
+  readonly url: string = "";
+  /** Whether fetch() followed a redirect to get this response. */
+  readonly redirected: boolean = false;
 
   constructor(body: BodyInit | null = null, init: ResponseInit = {}) {
     const status = init.status ?? 200;

@@ -1,0 +1,249 @@
+/**
+ * fetch() for plain HTTP/1.1 over any function that opens a TCP connection,
+ * so the same code runs over Toro's TCP (fetch.ts) and over Node's sockets
+ * in the tests. Each request has a connection of its own (`Connection:
+ * close`), closed once the response body has been read. The body streams in
+ * as the caller reads it, through the same framing code the server reads
+ * requests with (message-reader.ts).
+ */
+import "./polyfills.ts";
+import { Body, type BodyInit } from "./body.ts";
+import { Headers } from "./headers.ts";
+import { MessageReader, type IncomingBody } from "./message-reader.ts";
+import { writeMessage } from "./message-writer.ts";
+import { Request, type AbortSignalLike, type RequestInit } from "./request.ts";
+import { parseStatusLine, responseFraming, type ResponseHead } from "./response-head.ts";
+import { Response } from "./response.ts";
+import type { TcpStream } from "../../kernel/net/tcp/stream.ts";
+
+/** Opens a TCP connection to `host` (a name or a dotted address) and `port`. */
+export type Connector = (host: string, port: number) => Promise<TcpStream>;
+
+/** The web-standard fetch(). */
+export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+const MAX_REDIRECTS = 20;
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+const NULL_BODY_STATUS = new Set([204, 205, 304]);
+// A response head over these is refused: a server could otherwise make us buffer without end.
+const HEAD_LIMITS = { maxHeaderBytes: 64 * 1024, maxHeaderCount: 256 };
+// A body of known length up to this is read before fetch() resolves, so its connection closes
+// even if the caller never reads it (an open connection keeps the service alive).
+const EAGER_BODY_BYTES = 64 * 1024;
+// The framing and the connection of a request are ours to set, whatever its headers say.
+const MANAGED = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "upgrade"]);
+// The headers about a body, dropped when a redirect turns the request into a GET (fetch standard, 4.4).
+const BODY_HEADERS = ["content-encoding", "content-language", "content-location", "content-type", "content-length"];
+
+/** TypeError("fetch failed") with the reason as its `cause`, as Node's fetch reports a network error. */
+export function fetchFailed(cause: unknown): TypeError {
+  const error = new TypeError("fetch failed");
+  // QuickJS 2021-03-27 ignores the `cause` option of Error constructors: set it as they would.
+  Object.defineProperty(error, "cause", { value: cause, writable: true, configurable: true });
+  return error;
+}
+
+// Only plain HTTP: a clear TypeError for the rest, https above all.
+function checkScheme(url: URL): void {
+  if (url.protocol === "https:") throw new TypeError(`fetch ${url.href}: https is not supported (Toro has no TLS yet); use http:`);
+  if (url.protocol !== "http:") throw new TypeError(`fetch ${url.href}: only http: URLs are supported`);
+  if (url.username !== "" || url.password !== "") throw new TypeError(`fetch ${url.href}: a URL with credentials cannot be fetched`);
+}
+
+function abortReason(signal: AbortSignalLike): unknown {
+  if (signal.reason !== undefined) return signal.reason;
+  const error = new Error("This operation was aborted");
+  error.name = "AbortError";
+  return error;
+}
+
+/** A fetch() that opens its connections with `connect`. */
+export function createFetch(connect: Connector): Fetch {
+  return async function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    const request = new Request(input, init);
+    const signal = request.signal;
+    if (signal?.aborted) throw abortReason(signal);
+    let url = new URL(request.url);
+    checkScheme(url);
+    let method = request.method;
+    const headers = new Headers(request.headers);
+    // A body known in full can be sent again after a 307 or 308; a streamed one cannot.
+    let known = Body.knownBytes(request);
+    let stream = known === undefined ? request.body : null;
+    for (let redirects = 0; ; redirects++) {
+      const response = await exchange(connect, { method, url, headers, known, stream, signal });
+      const location = response.headers.get("location");
+      if (!REDIRECT_STATUS.has(response.status) || location === null || request.redirect === "manual") {
+        // Response's constructor has no place for these: they are fetch()'s own.
+        return Object.assign(response, { url: url.href.replace(/#.*$/, ""), redirected: redirects > 0 });
+      }
+      await response.body?.[Symbol.asyncIterator]().return?.();
+      if (request.redirect === "error") throw fetchFailed(new Error(`redirected to ${location}, and redirect is "error"`));
+      if (redirects === MAX_REDIRECTS) throw fetchFailed(new Error(`more than ${MAX_REDIRECTS} redirects`));
+      let next: URL;
+      try {
+        next = new URL(location, url);
+        checkScheme(next);
+      } catch (error) {
+        throw fetchFailed(error);
+      }
+      const status = response.status;
+      if ((status === 303 && method !== "GET" && method !== "HEAD") || ((status === 301 || status === 302) && method === "POST")) {
+        method = "GET";
+        known = null;
+        stream = null;
+        for (const name of BODY_HEADERS) headers.delete(name);
+      } else if (stream !== null) {
+        throw fetchFailed(new Error(`a ${status} redirect cannot be followed with a streamed request body`));
+      }
+      // Credentials for one origin are not for another.
+      if (next.origin !== url.origin) headers.delete("authorization");
+      url = next;
+    }
+  };
+}
+
+/** One request as it goes on the wire. */
+interface Outgoing {
+  method: string;
+  url: URL;
+  headers: Headers;
+  /** The body known in full (null for none), or undefined when it is `stream`. */
+  known: Uint8Array | null | undefined;
+  stream: AsyncIterable<Uint8Array | string> | null;
+  signal: AbortSignalLike | null;
+}
+
+/** Send one request on a connection of its own and read the response's head; its body is read later, or now if small. */
+async function exchange(connect: Connector, out: Outgoing): Promise<Response> {
+  const connection = new Connection(out.signal);
+  try {
+    const stream = await connection.open(connect, out.url);
+    // The body goes out while the answer is awaited: a server may answer early and stop reading.
+    let answered = false;
+    sendRequest(stream, out).catch((error) => {
+      // Before the answer, a request that cannot be sent whole is the fetch failing; after it,
+      // reading the response tells how it went.
+      if (!answered) connection.fail(error);
+    });
+    const reader = new MessageReader(stream, HEAD_LIMITS);
+    let head: ResponseHead;
+    do {
+      const raw = await reader.readHead();
+      const line = parseStatusLine(raw.startLine);
+      head = { ...line, fields: raw.fields, body: responseFraming(out.method, line.status, raw.fields) };
+      // Interim answers (100 Continue, 103 Early Hints) come before the real one.
+    } while (head.status < 200 && head.status !== 101);
+    answered = true;
+    if (head.status === 101) throw new Error("the server switched protocols (101), which fetch does not do");
+    const incoming = reader.body(head.body);
+    let body: BodyInit | null;
+    if (head.body.kind === "none" || (head.body.kind === "length" && head.body.length <= EAGER_BODY_BYTES)) {
+      body = await new Body(incoming).bytes();
+      connection.close();
+    } else {
+      body = new ResponseBody(incoming, connection);
+    }
+    if (NULL_BODY_STATUS.has(head.status) || out.method === "HEAD") body = null;
+    return new Response(body, { status: head.status, statusText: head.statusText, headers: head.fields });
+  } catch (error) {
+    connection.close();
+    throw connection.failure(error);
+  }
+}
+
+async function sendRequest(stream: TcpStream, out: Outgoing): Promise<void> {
+  let head = `${out.method} ${out.url.pathname}${out.url.search} HTTP/1.1\r\n`;
+  if (!out.headers.has("host")) head += `host: ${out.url.host}\r\n`;
+  for (const [name, value] of out.headers) {
+    if (!MANAGED.has(name)) head += `${name}: ${value}\r\n`;
+  }
+  if (!out.headers.has("accept")) head += "accept: */*\r\n";
+  const chunked = out.known === undefined;
+  if (chunked) head += "transfer-encoding: chunked\r\n";
+  else if (out.known !== null || out.method === "POST" || out.method === "PUT") head += `content-length: ${out.known?.length ?? 0}\r\n`;
+  head += "connection: close\r\n\r\n";
+  await writeMessage(stream, head, out.known, out.stream, chunked);
+}
+
+/** A request's TCP connection, and what ends it: the body read, a failure, or the signal. */
+class Connection {
+  private stream: TcpStream | null = null;
+  private closed = false;
+  private error: unknown = undefined;
+  private readonly stopped: Promise<never>;
+  private stop!: (reason: unknown) => void;
+  private readonly onAbort = () => this.fail(abortReason(this.signal!));
+
+  constructor(private readonly signal: AbortSignalLike | null) {
+    this.stopped = new Promise<never>((_, reject) => { this.stop = reject; });
+    this.stopped.catch(() => {});
+    signal?.addEventListener("abort", this.onAbort);
+  }
+
+  /** Connect to the URL's host and port (80 by default); a failure or an abort meanwhile rejects. */
+  async open(connect: Connector, url: URL): Promise<TcpStream> {
+    if (url.hostname.startsWith("[")) throw new Error(`${url.hostname}: IPv6 is not supported`);
+    const connecting = connect(url.hostname, url.port === "" ? 80 : Number(url.port));
+    // A connection that completes after an abort is closed at once.
+    connecting.then((stream) => (this.closed ? stream.close() : undefined), () => {});
+    this.stream = await Promise.race([connecting, this.stopped]);
+    return this.stream;
+  }
+
+  /** End the exchange with `error` (reported instead of what reading then sees). */
+  fail(error: unknown): void {
+    this.error ??= error;
+    this.stop(error);
+    this.close();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stream?.close();
+    this.signal?.removeEventListener("abort", this.onAbort);
+  }
+
+  /** What to throw for `error`: the abort's reason, else TypeError("fetch failed"). */
+  failure(error: unknown): unknown {
+    if (this.signal?.aborted) return abortReason(this.signal);
+    return fetchFailed(this.error ?? error);
+  }
+
+  /** An abort or a failure that came from outside the reading. */
+  get interrupted(): boolean {
+    return this.error !== undefined;
+  }
+}
+
+/**
+ * The body of a streamed response, as the caller reads it: the connection
+ * closes at its end, on an error, or when the caller stops early (return(),
+ * or `break` in a `for await`).
+ */
+class ResponseBody implements AsyncIterableIterator<Uint8Array> {
+  constructor(private readonly body: IncomingBody, private readonly connection: Connection) {}
+
+  async next(): Promise<IteratorResult<Uint8Array>> {
+    try {
+      const result = await this.body.next();
+      // A close-delimited body ends at EOF, which an abort also causes: that is no end.
+      if (this.connection.interrupted) throw new Error("interrupted");
+      if (result.done) this.connection.close();
+      return result;
+    } catch (error) {
+      this.connection.close();
+      throw this.connection.failure(error);
+    }
+  }
+
+  async return(): Promise<IteratorResult<Uint8Array>> {
+    this.connection.close();
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.asyncIterator](): ResponseBody {
+    return this;
+  }
+}
