@@ -8,7 +8,8 @@ export default {
   async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === "/echo" && request.method === "POST") {
-      return new Response(await request.arrayBuffer(), { headers: { "content-type": request.headers.get("content-type") ?? "application/octet-stream" } });
+      // Streamed back as it arrives: the body is never held whole, so its size is not bound by memory.
+      return new Response(request.body, { headers: { "content-type": request.headers.get("content-type") ?? "application/octet-stream" } });
     }
     const name = url.searchParams.get("name") ?? "world";
     return new Response(`Hello, ${name}! This is TypeScript on bare (virtual) metal.\n`, {
