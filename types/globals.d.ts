@@ -59,13 +59,23 @@ interface Crypto {
 }
 declare var crypto: Crypto;
 
-// The web-standard HTTP globals (lib/http installs them for services that serve HTTP).
+// The web-standard HTTP globals (lib/http; the build links them into services that name them).
 declare var Headers: typeof import("../lib/http/headers.ts").Headers;
 type Headers = import("../lib/http/headers.ts").Headers;
+type HeadersInit = import("../lib/http/headers.ts").HeadersInit;
 declare var Request: typeof import("../lib/http/request.ts").Request;
 type Request = import("../lib/http/request.ts").Request;
+type RequestInit = import("../lib/http/request.ts").RequestInit;
 declare var Response: typeof import("../lib/http/response.ts").Response;
 type Response = import("../lib/http/response.ts").Response;
+type ResponseInit = import("../lib/http/response.ts").ResponseInit;
+type BodyInit = import("../lib/http/body.ts").BodyInit;
+/**
+ * Fetch a resource over plain HTTP/1.1 (http: URLs only: https: is a
+ * TypeError, as Toro has no TLS yet). The response's body streams in as it
+ * is read; a network error is TypeError("fetch failed") with a `cause`.
+ */
+declare function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
 
 interface URLSearchParams {
   append(name: string, value: string): void;

@@ -1,0 +1,120 @@
+// The guest as an HTTP client: test/services/http-client.ts fetches from a
+// server this test runs on the host (10.0.2.2 from the guest, through QEMU's
+// user network), and from a name a DNS server on the host resolves.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createSocket, type Socket } from "node:dgram";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { freePort, service, toro } from "./helpers.ts";
+
+/** Byte i of a pattern is a function of i: the guest computes the same. */
+function pattern(size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 11)) & 0xff;
+  return bytes;
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
+
+/** The host's server, and what it was asked. */
+async function hostServer() {
+  const seen: { method: string; url: string; headers: IncomingMessage["headers"]; body: Buffer }[] = [];
+  const big = pattern(1 << 20);
+  const server = createServer(async (request, response) => {
+    const body = await readBody(request);
+    seen.push({ method: request.method!, url: request.url!, headers: request.headers, body });
+    switch (request.url) {
+      case "/length":
+        return response.end("hello from the host");
+      case "/chunked":
+        response.write("one ");
+        setTimeout(() => response.end("two"), 20);
+        return;
+      case "/big":
+        return response.end(big);
+      case "/upload":
+        return response.end(`${body.length} bytes, ${body.equals(pattern(300_000)) ? "intact" : "damaged"}`);
+      case "/upload-text":
+        return response.end(`"${body}" (${request.headers["transfer-encoding"]})`);
+      case "/redirect":
+        return response.writeHead(302, { location: "/length" }).end("moved");
+      default:
+        return response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, seen, port: (server.address() as AddressInfo).port };
+}
+
+/**
+ * A DNS server on the host's port 53, answering every A question with
+ * 10.0.2.2 (the host, from the guest). Another test may hold the port for a
+ * while: wait for it, and give up (null) after `patienceMs`.
+ */
+async function dnsServer(patienceMs: number): Promise<Socket | null> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    const server = createSocket("udp4");
+    server.on("message", (query, from) => {
+      const questionEnd = query.indexOf(0, 12) + 5;
+      const header = Buffer.from([query[0], query[1], 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0]);
+      const answer = Buffer.from([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 0, 2, 2]);
+      server.send(Buffer.concat([header, query.subarray(12, questionEnd), answer]), from.port, from.address);
+    });
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once("error", () => resolve(false));
+      server.bind(53, "127.0.0.1", () => resolve(true));
+    });
+    if (bound) return server;
+    server.close();
+    if (Date.now() > deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+test("the guest fetches from the host: Content-Length, chunked, 1 MB, uploads, a redirect, a refused port, https, a DNS name", { timeout: 240_000 }, async (t) => {
+  const { server, seen, port } = await hostServer();
+  const closedPort = await freePort();
+  const dns = await dnsServer(30_000);
+  if (!dns) t.diagnostic("the host's port 53 stayed busy: the DNS name was not tried");
+  try {
+    const network = dns ? ["--ip", "10.0.2.15/24", "--gateway", "10.0.2.2", "--dns", "10.0.2.2"] : [];
+    const args = ["run", service("http-client"), ...network, "--timeout", "180s", "--", String(port), String(closedPort), dns ? "service.toro.test" : "-"];
+    const r = await toro(args, 200_000);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const lines = r.stdout;
+    assert.match(lines, /^length: 200 OK, content-length 19: hello from the host$/m);
+    assert.match(lines, /^chunked: chunked: one two$/m);
+    assert.match(lines, /^big: 1048576 bytes, 0 mismatches, in several chunks$/m);
+    assert.match(lines, /^upload: 200 300000 bytes, intact$/m);
+    assert.match(lines, /^streamed upload: "part 0;part 1;part 2;part 3;part 4;" \(chunked\)$/m);
+    assert.match(lines, new RegExp(`^redirect: true http://10\\.0\\.2\\.2:${port}/length: hello from the host$`, "m"));
+    assert.match(lines, new RegExp(`^refused: TypeError: fetch failed \\(cause: connection refused by 10\\.0\\.2\\.2:${closedPort}\\)$`, "m"));
+    assert.match(lines, /^https: TypeError: fetch https:\/\/10\.0\.2\.2\/: https is not supported \(Toro has no TLS yet\); use http:$/m);
+    if (dns) assert.match(lines, new RegExp(`^dns: http://service\\.toro\\.test:${port}/length: hello from the host$`, "m"));
+
+    // What the host received: the upload as a known length, the POST turned into a GET by the 302.
+    const upload = seen.find((request) => request.url === "/upload")!;
+    assert.equal(upload.headers["content-length"], "300000");
+    assert.equal(upload.headers["content-type"], "application/octet-stream");
+    assert.equal(upload.headers.connection, "close");
+    const redirected = seen.findIndex((request) => request.url === "/redirect");
+    assert.equal(seen[redirected].method, "POST");
+    assert.equal(seen[redirected].body.toString(), "dropped on a 302");
+    assert.equal(seen[redirected + 1].method, "GET");
+    assert.equal(seen[redirected + 1].url, "/length");
+    assert.equal(seen[redirected + 1].body.length, 0);
+    if (dns) assert.equal(seen.at(-1)!.headers.host, `service.toro.test:${port}`);
+  } finally {
+    server.close();
+    dns?.close();
+  }
+});
