@@ -55,6 +55,8 @@ export class Reassembly {
     }
     if (!moreFragments) {
       if (datagram.totalLength !== undefined && datagram.totalLength !== end) return this.drop(key, "two fragments claim to be the last");
+      // Fragments that came first must end by the end the last one gives.
+      if (datagram.fragments.some((f) => f.offset + f.bytes.length > end)) return this.drop(key, "a fragment lies past the end of its datagram");
       datagram.totalLength = end;
     }
     if (datagram.totalLength !== undefined && end > datagram.totalLength) return this.drop(key, "a fragment lies past the end of its datagram");

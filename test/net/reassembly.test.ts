@@ -33,6 +33,8 @@ test("malformed fragment sets are dropped with a reason", () => {
     ["not a multiple of 8", (r) => r.add(1, 2, 17, 1, 0, true, piece(0, 10), 0)],
     ["two fragments claim to be the last", (r) => (r.add(1, 2, 17, 1, 16, false, piece(0, 8), 0), r.add(1, 2, 17, 1, 32, false, piece(0, 8), 0))],
     ["past the end", (r) => (r.add(1, 2, 17, 1, 16, false, piece(0, 8), 0), r.add(1, 2, 17, 1, 24, true, piece(0, 8), 0))],
+    // The last fragment after one past its end: with a hole of the same size, the byte count alone looked complete.
+    ["past the end", (r) => (r.add(1, 2, 17, 1, 16, true, piece(0, 8), 0), r.add(1, 2, 17, 1, 8, false, piece(0, 8), 0))],
   ];
   for (const [why, act] of cases) {
     const r = new Reassembly();
