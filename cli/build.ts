@@ -43,6 +43,8 @@ export const WEB_GLOBALS: Record<string, string> = {
   Headers: join(TORO_ROOT, "lib", "http", "globals.ts"),
   Request: join(TORO_ROOT, "lib", "http", "globals.ts"),
   Response: join(TORO_ROOT, "lib", "http", "globals.ts"),
+  AbortController: join(TORO_ROOT, "lib", "http", "abort.ts"),
+  AbortSignal: join(TORO_ROOT, "lib", "http", "abort.ts"),
 };
 const GLOBAL_MARK = "__toro_uses_global_";
 
@@ -88,8 +90,10 @@ export function resolveServiceEntry(target: string): { entry: string; name: stri
 
 /** Whether an entry module looks like `export default { fetch … }`: then the image needs the HTTP server. */
 export function exportsFetchHandler(source: string): boolean {
-  // A `fetch(` or `fetch:` that defines a method or a property; not a call such as `await fetch(url)`.
-  return /\bexport\s+default\b/.test(source) && /(?<!(?:[.=(\[>?:!&|+-]|\b(?:await|return|yield|void|typeof))\s*)\bfetch\s*[(:]/.test(source);
+  // A `fetch(` or `fetch:` that defines a method or a property; not a call such as `await fetch(url)`,
+  // nor one in a comment line or a block comment.
+  const code = source.replace(/\/\*[^]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  return /\bexport\s+default\b/.test(code) && /(?<!(?:[.=(\[>?:!&|+-]|\b(?:await|return|yield|void|typeof))\s*)\bfetch\s*[(:]/.test(code);
 }
 
 function run(command: string, args: string[], what: string): string {

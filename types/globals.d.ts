@@ -76,6 +76,12 @@ type BodyInit = import("../lib/http/body.ts").BodyInit;
  * is read; a network error is TypeError("fetch failed") with a `cause`.
  */
 declare function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+/** Aborts a fetch (`fetch(url, { signal: controller.signal })`), or anything else that takes its signal. */
+declare var AbortController: typeof import("../lib/http/abort.ts").AbortController;
+type AbortController = import("../lib/http/abort.ts").AbortController;
+/** `AbortSignal.timeout(ms)` gives a fetch a deadline. */
+declare var AbortSignal: typeof import("../lib/http/abort.ts").AbortSignal;
+type AbortSignal = import("../lib/http/abort.ts").AbortSignal;
 
 interface URLSearchParams {
   append(name: string, value: string): void;

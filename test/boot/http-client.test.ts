@@ -46,6 +46,8 @@ async function hostServer() {
         return response.end(`"${body}" (${request.headers["transfer-encoding"]})`);
       case "/redirect":
         return response.writeHead(302, { location: "/length" }).end("moved");
+      case "/hang":
+        return; // Never answered: the guest gives up.
       default:
         return response.writeHead(404).end();
     }
@@ -80,7 +82,7 @@ async function dnsServer(patienceMs: number): Promise<Socket | null> {
   }
 }
 
-test("the guest fetches from the host: Content-Length, chunked, 1 MB, uploads, a redirect, a refused port, https, a DNS name", { timeout: 240_000 }, async (t) => {
+test("the guest fetches from the host: Content-Length, chunked, 1 MB, uploads, a redirect, a refused port, a timeout, https, a DNS name", { timeout: 240_000 }, async (t) => {
   const { server, seen, port } = await hostServer();
   const closedPort = await freePort();
   const dns = await dnsServer(30_000);
@@ -98,6 +100,7 @@ test("the guest fetches from the host: Content-Length, chunked, 1 MB, uploads, a
     assert.match(lines, /^streamed upload: "part 0;part 1;part 2;part 3;part 4;" \(chunked\)$/m);
     assert.match(lines, new RegExp(`^redirect: true http://10\\.0\\.2\\.2:${port}/length: hello from the host$`, "m"));
     assert.match(lines, new RegExp(`^refused: TypeError: fetch failed \\(cause: connection refused by 10\\.0\\.2\\.2:${closedPort}\\)$`, "m"));
+    assert.match(lines, /^hang: TimeoutError: The operation timed out\.$/m);
     assert.match(lines, /^https: TypeError: fetch https:\/\/10\.0\.2\.2\/: https is not supported \(Toro has no TLS yet\); use http:$/m);
     if (dns) assert.match(lines, new RegExp(`^dns: http://service\\.toro\\.test:${port}/length: hello from the host$`, "m"));
 
@@ -114,6 +117,7 @@ test("the guest fetches from the host: Content-Length, chunked, 1 MB, uploads, a
     assert.equal(seen[redirected + 1].body.length, 0);
     if (dns) assert.equal(seen.at(-1)!.headers.host, `service.toro.test:${port}`);
   } finally {
+    server.closeAllConnections();
     server.close();
     dns?.close();
   }

@@ -60,6 +60,13 @@ export default async function main() {
   }
 
   try {
+    await fetch(`${base}/hang`, { signal: AbortSignal.timeout(300) });
+    console.log("hang: it answered");
+  } catch (error) {
+    console.log(`hang: ${describe(error)}`);
+  }
+
+  try {
     await fetch("https://10.0.2.2/");
   } catch (error) {
     console.log(`https: ${describe(error)}`);

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createFetch } from "../../../lib/http/client.ts";
+import { requestComplete } from "./harness.ts";
 import { MemoryStream } from "./memory-stream.ts";
 
 /** A fetch whose every connection is a MemoryStream handed to `serve`, which plays the server. */
@@ -18,16 +19,6 @@ function scripted(serve: (stream: MemoryStream, index: number) => void | Promise
 }
 
 const headEnd = (output: string) => output.includes("\r\n\r\n");
-
-/** Whether `output` holds a whole request: its head, and the body the head announces. */
-function requestComplete(output: string): boolean {
-  const end = output.indexOf("\r\n\r\n");
-  if (end < 0) return false;
-  const head = output.slice(0, end);
-  if (/transfer-encoding: chunked/.test(head)) return output.endsWith("0\r\n\r\n");
-  const length = Number(/content-length: (\d+)/.exec(head)?.[1] ?? 0);
-  return output.length - end - 4 >= length;
-}
 
 /** A server that waits for the request head, sends `pieces`, then closes. */
 function answering(...pieces: string[]) {

@@ -30,3 +30,13 @@ export function open(handler: FetchHandler, options: ServeOptions = {}): { strea
 export function statusLines(output: string): string[] {
   return output.match(/HTTP\/1\.1 \d{3}[^\r]*/g) ?? [];
 }
+
+/** Whether `output` holds a whole request: its head, and the body the head announces. */
+export function requestComplete(output: string): boolean {
+  const end = output.indexOf("\r\n\r\n");
+  if (end < 0) return false;
+  const head = output.slice(0, end).toLowerCase();
+  if (/transfer-encoding: chunked/.test(head)) return output.endsWith("0\r\n\r\n");
+  const length = Number(/content-length: (\d+)/.exec(head)?.[1] ?? 0);
+  return output.length - end - 4 >= length;
+}

@@ -91,7 +91,6 @@ class NodeStream implements TcpStream {
 
   setIdleTimeout(): void {}
   setKeepAlive(): void {}
-  setKeepAlive(): void {}
 
   private wake(): void {
     while (this.waiting.length > 0) {
