@@ -4,7 +4,7 @@
  * tells its "abort" listeners and `onabort` once, and keeps the reason.
  * The build links this module into services that name either global.
  */
-import { installGlobal } from "./polyfills.ts";
+import { installGlobal } from "./install-global.ts";
 
 /** What an abort listener is called with. */
 export interface AbortEvent {

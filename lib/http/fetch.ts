@@ -7,7 +7,7 @@
 import "./globals.ts";
 import { connect } from "../../kernel/net/index.ts";
 import { createFetch, type Fetch } from "./client.ts";
-import { installGlobal } from "./polyfills.ts";
+import { installGlobal } from "./install-global.ts";
 
 /** Fetch a resource over plain HTTP (http: URLs; https: is a TypeError, as Toro has no TLS yet). */
 export const fetch: Fetch = createFetch(connect);

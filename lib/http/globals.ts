@@ -4,7 +4,7 @@
  * set only where missing, so Node keeps its own and Toro gets these.
  * Import it for its effect: `import "../lib/http/globals.ts"`.
  */
-import { installGlobal } from "./polyfills.ts";
+import { installGlobal } from "./install-global.ts";
 import { Headers } from "./headers.ts";
 import { Request } from "./request.ts";
 import { Response } from "./response.ts";

@@ -8,13 +8,9 @@
 import { TextDecoder, TextEncoder } from "text-encoding-utf-8";
 import URLPolyfill from "core-js-pure/web/url";
 import URLSearchParamsPolyfill from "core-js-pure/web/url-search-params";
+import { installGlobal } from "./install-global.ts";
 
-/** Define `name` on globalThis unless the engine already has it. */
-export function installGlobal(name: string, value: unknown): void {
-  if (name in globalThis) return;
-  // Non-enumerable and writable, like the built-in globals they stand in for.
-  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
-}
+export { installGlobal };
 
 installGlobal("TextEncoder", TextEncoder);
 installGlobal("TextDecoder", TextDecoder);

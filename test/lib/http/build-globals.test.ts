@@ -38,7 +38,7 @@ test("naming Response links the fetch classes but not the client; naming fetch l
   const client = await httpModules('export default async function main() { console.log(typeof fetch); }');
   assert.ok(client.includes("client") && client.includes("fetch"));
   assert.ok(!client.includes("serve"), "a call to fetch is not a fetch handler");
-  assert.deepEqual(await httpModules("console.log(AbortSignal.timeout(1).aborted);"), ["abort", "polyfills"]);
+  assert.deepEqual(await httpModules("console.log(AbortSignal.timeout(1).aborted);"), ["abort", "install-global"]);
 });
 
 test("a fetch handler is told from a call to fetch and from comments", () => {
