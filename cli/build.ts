@@ -45,6 +45,8 @@ export const WEB_GLOBALS: Record<string, string> = {
   Response: join(TORO_ROOT, "lib", "http", "globals.ts"),
   AbortController: join(TORO_ROOT, "lib", "http", "abort.ts"),
   AbortSignal: join(TORO_ROOT, "lib", "http", "abort.ts"),
+  URL: join(TORO_ROOT, "lib", "http", "polyfills.ts"),
+  URLSearchParams: join(TORO_ROOT, "lib", "http", "polyfills.ts"),
 };
 const GLOBAL_MARK = "__toro_uses_global_";
 

@@ -1,5 +1,6 @@
 // The build links the web globals (fetch, Headers, Request, Response,
-// AbortController, AbortSignal) into a service only when its code names them.
+// AbortController, AbortSignal, URL, URLSearchParams) into a service only
+// when its code names them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -18,7 +19,7 @@ async function httpModules(source: string): Promise<string[]> {
     writeFileSync(join(dir, "main.ts"), source);
     await build(dir, join(dir, "build", "service.elf"));
     const bundle = readFileSync(join(dir, "build", "service.bundle.js"), "utf8");
-    return [...bundle.matchAll(/^ {2}\/\/ lib\/http\/([\w-]+)\.ts$/gm)].map((match) => match[1]).sort();
+    return [...new Set([...bundle.matchAll(/^ {2}\/\/ lib\/http\/([\w-]+)\.ts$/gm)].map((match) => match[1]))].sort();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -39,6 +40,7 @@ test("naming Response links the fetch classes but not the client; naming fetch l
   assert.ok(client.includes("client") && client.includes("fetch"));
   assert.ok(!client.includes("serve"), "a call to fetch is not a fetch handler");
   assert.deepEqual(await httpModules("console.log(AbortSignal.timeout(1).aborted);"), ["abort", "install-global"]);
+  assert.deepEqual(await httpModules('console.log(new URL("http://x/").host);'), ["install-global", "polyfills"]);
 });
 
 test("a fetch handler is told from a call to fetch and from comments", () => {
