@@ -8,6 +8,13 @@
 export interface ArpCacheLimits {
   /** How long a learned address is trusted. */
   entryLifetimeMs: number;
+  /**
+   * Addresses remembered at once; learning one more forgets the one learned
+   * longest ago. Any host can send ARP from made-up addresses, and expired
+   * entries go only when looked up, so without a bound the cache would grow
+   * with every one of them.
+   */
+  maxEntries: number;
   /** Resolutions in progress at once; beyond this new destinations are refused. */
   maxPending: number;
   /** Packets kept per unresolved destination; the oldest is dropped beyond. */
@@ -20,6 +27,7 @@ export interface ArpCacheLimits {
 
 export const DEFAULT_ARP_LIMITS: ArpCacheLimits = {
   entryLifetimeMs: 60_000,
+  maxEntries: 256,
   maxPending: 32,
   maxQueuedPerAddress: 4,
   maxRequests: 3,
@@ -69,7 +77,11 @@ export class ArpCache<P> {
     if (entry) {
       entry.mac.set(mac);
       entry.expiresAt = nowMs + this.limits.entryLifetimeMs;
+      // Maps keep insertion order: move it to the back, the newest.
+      this.entries.delete(ip);
+      this.entries.set(ip, entry);
     } else {
+      if (this.entries.size >= this.limits.maxEntries) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(ip, { mac: Uint8Array.from(mac), expiresAt: nowMs + this.limits.entryLifetimeMs });
     }
     const waiting = this.pending.get(ip);

@@ -59,3 +59,18 @@ test("the queue per address and the number of addresses resolving are bounded", 
   assert.deepEqual(dropped, [["a", "too many packets wait for this address"], ["y", "too many addresses are being resolved"]]);
   assert.deepEqual(arp.learn(1, MAC_A, 1), ["b", "c"]);
 });
+
+test("a flood of made-up addresses keeps the cache within its bound, forgetting the address learned longest ago", () => {
+  const { arp } = cache({ ...DEFAULT_ARP_LIMITS, maxEntries: 3 });
+  const [A, B, C, D] = [0x0a000001, 0x0a000002, 0x0a000003, 0x0a000004];
+  arp.learn(A, MAC_A, 0);
+  arp.learn(B, MAC_A, 0);
+  arp.learn(A, MAC_A, 1); // learned again: B is now the oldest
+  arp.learn(C, MAC_B, 2);
+  arp.learn(D, MAC_B, 2);
+  assert.equal(arp.lookup(B, 3), undefined);
+  assert.deepEqual(arp.lookup(A, 3), MAC_A);
+  for (let i = 0; i < 10_000; i++) arp.learn(0x0b000000 + i, MAC_B, 4);
+  assert.equal(arp.size, 3);
+  assert.deepEqual(arp.lookup(0x0b000000 + 9_999, 5), MAC_B);
+});
