@@ -8,11 +8,9 @@
  *
  *   node --import tsx bench/boot.ts [--runs N] [--machine microvm|q35] [--accel auto|kvm|tcg]
  */
-import { spawn, spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { PROBE_SUCCESS_STATUS } from "../cli/accel.ts";
-import { parseArgs, type RunOptions } from "../cli/args.ts";
 import { build } from "../cli/build.ts";
 import { CliError } from "../cli/errors.ts";
 import { outcomeOfQemuStatus } from "../cli/exit-codes.ts";
@@ -20,16 +18,15 @@ import { TORO_ROOT } from "../cli/paths.ts";
 import { ensurePlatform } from "../cli/platform.ts";
 import { QEMU, qemuArgs, type VmConfig } from "../cli/qemu.ts";
 import { vmConfig } from "../cli/run.ts";
+import { BENCH_BUILD, log, parseBenchArgs, qemuVersion } from "./common.ts";
 
 const USAGE = "usage: node --import tsx bench/boot.ts [--runs N] [--machine microvm|q35] [--accel auto|kvm|tcg]";
 const HELLO_DIR = join(TORO_ROOT, "examples", "hello");
 /** Our own image path, so a bench never overwrites the one `toro run examples/hello` is using. */
-const HELLO_IMAGE = join(dirname(fileURLToPath(import.meta.url)), "build", "hello.elf");
+const HELLO_IMAGE = join(BENCH_BUILD, "hello.elf");
 /** A boot takes well under a second even under TCG; past this the guest is stuck. */
 const BOOT_TIMEOUT_MS = 15_000;
 const MAIN_LINE = /^toro: boot ms (.*)\n/m;
-
-const log = (line: string) => process.stderr.write(line + "\n");
 
 interface Guest {
   name: string;
@@ -61,29 +58,6 @@ interface Stats {
 /** The inverse of outcomeOfQemuStatus: isa-debug-exit turns exit code c into ((c + 1) << 1) | 1. */
 function qemuStatusOfExitCode(code: number): number {
   return ((code + 1) << 1) | 1;
-}
-
-/** --runs is the bench's own; --machine and --accel go through the CLI's parser, so they mean what they mean to `toro run`. */
-function parseBenchArgs(argv: string[]): { runs: number; options: RunOptions } {
-  let runs = 10;
-  const forwarded: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const eq = argv[i].indexOf("=");
-    const flag = eq > 0 ? argv[i].slice(0, eq) : argv[i];
-    if (!["--runs", "--machine", "--accel"].includes(flag)) throw new CliError(`unknown option ${argv[i]}\n${USAGE}`);
-    const value = eq > 0 ? argv[i].slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new CliError(`${flag} needs a value`);
-    if (flag === "--runs") {
-      runs = Number(value);
-      if (!Number.isInteger(runs) || runs < 1) throw new CliError(`--runs: expected a whole number of at least 1, got "${value}"`);
-    } else {
-      forwarded.push(flag, value);
-    }
-  }
-  // --trace puts toro.trace on the command line: the guest then prints its timeline.
-  const command = parseArgs(["run", HELLO_DIR, "--trace", ...forwarded]);
-  if (command.name !== "run") throw new Error(`parseArgs returned a ${command.name} command for run`);
-  return { runs, options: command.options };
 }
 
 /** Boots once and times, from just before the spawn, the console's first byte, the service's main and QEMU's exit. */
@@ -196,12 +170,6 @@ function measure(boots: Boot[], pick: (boot: Boot) => number | undefined): Stats
   return stats(boots.map((boot) => pick(boot)!));
 }
 
-function qemuVersion(): string {
-  const r = spawnSync(QEMU, ["--version"], { encoding: "utf8" });
-  if (r.status !== 0) throw new CliError(`cannot run ${QEMU} --version: ${(r.error?.message ?? r.stderr).trim()}`, 1);
-  return /version (\S+)/.exec(r.stdout)?.[1] ?? r.stdout.split("\n")[0];
-}
-
 type Row = [label: string, stats: Stats, note?: string] | [heading: string];
 
 function table(rows: Row[]): string {
@@ -217,7 +185,8 @@ function vsReference(ours: Stats, reference: Stats): string {
 }
 
 async function main(): Promise<void> {
-  const { runs, options } = parseBenchArgs(process.argv.slice(2));
+  // --trace puts toro.trace on the command line: the guest then prints its timeline.
+  const { numbers: { runs }, options } = parseBenchArgs(process.argv.slice(2), USAGE, { runs: { value: 10, least: 1 } }, [HELLO_DIR, "--trace"]);
   const platform = ensurePlatform(log);
   const built = await build(HELLO_DIR, HELLO_IMAGE, log);
   // The first config is only for the header; with --accel auto it logs why it chose its accelerator.

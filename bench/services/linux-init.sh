@@ -6,26 +6,8 @@
 # The kernel hands us the bench's words from its command line as variables:
 # bench_seconds (how long to do round trips), bench_blocks (64 KiB blocks to
 # write, then read).
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-
-fail() {
-	echo "linux-init: $*"
-	poweroff -f
-}
-
-# The modules, dependencies first, as the bench listed them.
-for module in $(cat /modules/order); do
-	insmod "/modules/$module.ko" || fail "insmod $module failed"
-done
-
-# Drivers bind as their modules load; give the devices a moment to appear.
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	[ -b /dev/vda ] && [ -e /sys/class/net/eth0 ] && break
-	sleep 0.2
-done
+. /boot.sh
+wait_for /dev/vda /sys/class/net/eth0
 [ -b /dev/vda ] || fail "no /dev/vda"
 # Raw ARP needs the link up but no address.
 ip link set eth0 up || fail "no eth0"
