@@ -168,6 +168,16 @@ export class Ipv4Interface {
     return ((ip | mask) >>> 0) === BROADCAST && ((ip & mask) >>> 0) === ((this.config.address & mask) >>> 0);
   }
 
+  /**
+   * Whether a source address names one host (RFC 1122 3.2.1.3): not 0.0.0.0,
+   * loopback, multicast, class E (255.255.255.255 among them), or our
+   * subnet's broadcast.
+   */
+  private isSingleHost(ip: number): boolean {
+    const first = ip >>> 24;
+    return ip !== 0 && first !== 127 && first < 224 && !this.isSubnetBroadcast(ip);
+  }
+
   private isForUs(destination: number): boolean {
     if (!this.config) return true; // before DHCP binds, take what comes (the offer is addressed to the address to be)
     return destination === this.config.address || destination === BROADCAST || this.isSubnetBroadcast(destination);
@@ -206,6 +216,8 @@ export class Ipv4Interface {
     if (ip.check() !== undefined || !ip.verifyChecksum()) return this.drop("a malformed IPv4 packet");
     const source = ip.source, destination = ip.destination, protocol = ip.protocol;
     if (!this.isForUs(destination)) return this.drop("a packet for another address");
+    // Answers (echo replies, ICMP errors, a service's reply) to such a source would go to many hosts, or none.
+    if (!this.isSingleHost(source)) return this.drop("a packet from an address that is not one host");
     let payload = ip.payload;
     if (ip.isFragment) {
       const result = this.reassembly.add(source, destination, protocol, ip.identification, ip.fragmentOffset, ip.moreFragments, payload, this.host.nowMs());

@@ -136,3 +136,34 @@ test("random bytes, truncated frames and bad checksums are dropped, never thrown
   await settle();
   assert.equal(got, 1);
 });
+
+test("packets from addresses that are not one host get no answer: no echo reply, no ICMP error, no delivery", async () => {
+  const { b, nicB } = pair();
+  let delivered = 0;
+  b.bindUdp(7, () => delivered++);
+  const from = (source: number, protocol: number, payload: Uint8Array) => {
+    const frame = new Uint8Array(14 + 20 + payload.length);
+    EthernetFrame.emit(frame, nicB.mac, Uint8Array.of(2, 0, 0, 0, 0, 9), 0x0800);
+    Ipv4Packet.emit(frame.subarray(14), { source, destination: B, protocol, payloadLength: payload.length });
+    frame.set(payload, 34);
+    return frame;
+  };
+  const echo = new Uint8Array(12);
+  IcmpMessage.emitEcho(echo, IcmpType.EchoRequest, 1, 1, 4);
+  const udp = (port: number) => Uint8Array.of(0x9c, 0x40, 0, port, 0, 9, 0, 0, 0x55); // no checksum
+  const sent = nicB.sent.length;
+  for (const source of [0, 0xffffffff, 0x0a0000ff, 0xe0000001, 0x7f000001, 0xf0000001]) {
+    b.receiveFrame(from(source, IpProtocol.Icmp, echo));
+    b.receiveFrame(from(source, IpProtocol.Udp, udp(7)));
+    b.receiveFrame(from(source, IpProtocol.Udp, udp(9)));
+  }
+  await settle();
+  assert.equal(nicB.sent.length, sent, "nothing was sent in answer");
+  assert.equal(delivered, 0);
+  // From one host, the same packets are answered.
+  b.receiveFrame(from(A, IpProtocol.Icmp, echo));
+  b.receiveFrame(from(A, IpProtocol.Udp, udp(7)));
+  await settle();
+  assert.equal(delivered, 1);
+  assert.ok(nicB.sent.length > sent);
+});
