@@ -121,6 +121,14 @@ export class Body {
     return body.bodyBytes;
   }
 
+  /** The body for `new Request(request)`: bytes are shared, a stream moves to the new owner (this one counts as read). */
+  protected transferInit(): BodyInit | null {
+    if (this.used) throw new TypeError("Body has already been read");
+    if (!this.bodyStream) return this.bodyBytes;
+    this.used = true;
+    return this.bodyStream;
+  }
+
   /** The raw init for clone(): a streamed body cannot be duplicated without tee, which we do not have. */
   protected cloneInit(): Uint8Array | null {
     if (this.used) throw new TypeError("Body has already been read");

@@ -49,7 +49,7 @@ export class Request extends Body {
   constructor(input: string | URL | Request, init: RequestInit = {}) {
     const base = input instanceof Request ? input : null;
     const method = normalizeMethod(init.method ?? base?.method ?? "GET");
-    const body = init.body !== undefined ? init.body : base ? (base as Request).cloneInit() : null;
+    const body = init.body !== undefined ? init.body : base ? (base as Request).transferInit() : null;
     if (body != null && (method === "GET" || method === "HEAD")) {
       throw new TypeError(`A ${method} request cannot have a body`);
     }

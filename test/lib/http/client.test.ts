@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createFetch } from "../../../lib/http/client.ts";
+import { Request } from "../../../lib/http/request.ts";
 import { requestComplete } from "./harness.ts";
 import { MemoryStream } from "./memory-stream.ts";
 
@@ -288,4 +289,17 @@ test("abandoning a streamed body closes its connection", async () => {
     break;
   }
   assert.equal(server.isClosed, true);
+});
+
+test("fetch(request) sends the Request's own body, streamed ones included", async () => {
+  const { fetch, opened } = scripted(async (stream) => {
+    await stream.waitFor(requestComplete);
+    stream.send("HTTP/1.1 204 No Content\r\n\r\n");
+    stream.finish();
+  });
+  async function* body() { yield "from a Request"; }
+  const request = new Request("http://x/r", { method: "POST", body: body(), headers: { "x-from": "request" } });
+  await fetch(request);
+  assert.match(opened[0].stream.output, /^POST \/r HTTP\/1\.1\r\n[^]*x-from: request\r\n[^]*transfer-encoding: chunked\r\n[^]*\r\n\r\ne\r\nfrom a Request\r\n0\r\n\r\n$/);
+  assert.equal(request.bodyUsed, true);
 });
