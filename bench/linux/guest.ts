@@ -96,6 +96,10 @@ export function unpackPackages(set: string, packages: string[]): Packages {
   log(`bench: downloading and unpacking ${packages.join(", ")}`);
   run("apt-get", ["download", "-qq", ...packages], debsDir);
   for (const deb of debs()) run("dpkg", ["-x", deb, root]);
+  // Type declarations (@types/node, undici-types) are of no use in a guest, and tsc, which reads bench/, would take them in.
+  for (const file of readdirSync(root, { recursive: true, encoding: "utf8" })) {
+    if (/\.[cm]?ts$/.test(file)) rmSync(join(root, file), { force: true });
+  }
   writeFileSync(done, list);
   return { root, debs: debs() };
 }

@@ -1,0 +1,403 @@
+/**
+ * bench/http: requests per second and p99 latency, measured with wrk, of one
+ * fetch handler (bench/services/http-handler.ts) served three ways, one
+ * after the other in the same run on the same machine:
+ *
+ *   Toro          the handler as a Toro service, booted as `toro run … -p PORT:80` boots it
+ *   Linux + Node  Debian's kernel and Node.js in the same QEMU machine, accelerator,
+ *                 user network and port forward, 1 vCPU and the same memory
+ *   host Node     the host's Node, the ceiling
+ *
+ * Node serves the handler through bench/services/http-node.ts, a node:http
+ * adapter bundled with esbuild. Two workloads: examples/hello-http's "Hello"
+ * (GET /) and a 10 KiB body (GET /10k). Each target is checked to answer
+ * both correctly, then each workload is warmed up and measured; wrk's socket
+ * errors and non-2xx/3xx responses are counted as errors.
+ *
+ *   node --import tsx bench/http.ts [--duration S] [--warmup S] [--connections N] [--threads N] [--machine microvm|q35] [--accel auto|kvm|tcg]
+ */
+import * as esbuild from "esbuild";
+import { spawnSync } from "node:child_process";
+import { get as httpGet } from "node:http";
+import { mkdirSync, readFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
+import { join } from "node:path";
+import { build } from "../cli/build.ts";
+import { CliError } from "../cli/errors.ts";
+import { QEMU, qemuArgs, type VmConfig } from "../cli/qemu.ts";
+import { vmConfig } from "../cli/run.ts";
+import { freePort } from "../test/boot/helpers.ts";
+import { BENCH_BUILD, BENCH_DIR, log, parseBenchArgs, qemuVersion, run, type Running, start } from "./common.ts";
+import { acpiNote, aptCache, buildInitramfs, debVersion, type Kernel, linuxArgs, prepareKernel, unpackPackages, VIRTIO_TRANSPORT } from "./linux/guest.ts";
+
+const USAGE = "usage: node --import tsx bench/http.ts [--duration S] [--warmup S] [--connections N] [--threads N] [--machine microvm|q35] [--accel auto|kvm|tcg]";
+const HANDLER = join(BENCH_DIR, "services", "http-handler.ts");
+const NODE_ADAPTER = join(BENCH_DIR, "services", "http-node.ts");
+const NODE_BUNDLE = join(BENCH_BUILD, "http-node.cjs");
+const LINUX_INIT = join(BENCH_DIR, "services", "linux-http-init.sh");
+/** Both guests get this much: Linux needs it for the kernel, Node and the unpacked initramfs (about 100 MB). */
+const MEMORY_MIB = 256;
+/** How long a target may take to answer its first request: under TCG, Linux boots, unpacks Node and starts it in ~12 s. */
+const READY_MS = { toro: 60_000, linux: 300_000, host: 15_000 };
+/** Past wrk's own duration, before the bench gives up on it. */
+const WRK_GRACE_MS = 30_000;
+/**
+ * wrk's per-request timeout (its default is 2 s). A request that times out
+ * counts as an error and its latency is left out of the distribution, so
+ * under TCG, where a slow request can take seconds, the default would hide
+ * the slowest requests from p99.
+ */
+const WRK_TIMEOUT_S = 10;
+const HELLO_BODY = "Hello, world! This is TypeScript on bare (virtual) metal.\n";
+const TEN_KIB = 10 * 1024;
+/**
+ * The Linux guest's command line. rootfstype=ramfs: the initramfs (about
+ * 100 MB unpacked) would not fit a tmpfs root, which may take only half the
+ * memory ("Initramfs unpacking failed: write error").
+ */
+const LINUX_CMDLINE = "console=ttyS0 quiet panic=-1 rootfstype=ramfs";
+/** The unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = Number(run("getconf", ["CLK_TCK"]).trim()) || 100;
+/** The target that is no VM: Node on the host, the ceiling. */
+const HOST = "host Node";
+
+interface Workload {
+  name: string;
+  path: string;
+  /** What a correct answer's body looks like. */
+  check: (body: string) => boolean;
+}
+
+const WORKLOADS: Workload[] = [
+  { name: "hello", path: "/", check: (body) => body === HELLO_BODY },
+  { name: "10 KiB", path: "/10k", check: (body) => body.length === TEN_KIB },
+];
+
+interface WrkSettings {
+  seconds: number;
+  warmup: number;
+  connections: number;
+  threads: number;
+}
+
+/** What one wrk run reports. */
+interface WrkResult {
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** connect, read, write, timeout */
+  socketErrors: number[];
+  /** wrk's "Non-2xx or 3xx responses" (status 400 and up). */
+  badStatus: number;
+}
+
+/** One target × workload measure: wrk's numbers and the host CPU its server process used meanwhile. */
+interface Measure {
+  target: string;
+  workload: string;
+  wrk: WrkResult | undefined;
+  /** CPU seconds per second of the server's process (QEMU or Node) while wrk ran. */
+  cores: number;
+  /** Why there is no measure, or what went wrong during it. */
+  problem?: string;
+}
+
+/** A server the bench started and measures. */
+interface Target {
+  name: string;
+  port: number;
+  process: Running;
+  readyMs: number;
+  /** One line about what it runs, for the report. */
+  about: string;
+}
+
+/** Debian's own Node.js: the version of libnode108, which only Debian ships (this machine may prefer another vendor's nodejs), with what it needs. */
+function debianNodePackages(): string[] {
+  const policy = aptCache(["policy", "libnode108"], (out) => /Candidate: [^(\s]/.test(out));
+  const version = /Candidate: ([^(\s]\S*)/.exec(policy)?.[1];
+  if (!version) throw new CliError("apt-cache knows no libnode108 (Debian's Node.js library)", 1);
+  const pinned = [`nodejs=${version}`, `libnode108=${version}`];
+  const only = ["--recurse", "--no-recommends", "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances"];
+  const names = run("apt-cache", ["depends", ...only, ...pinned]).split("\n").filter((line) => /^[a-z0-9]/.test(line));
+  return [...pinned, ...new Set(names.filter((name) => name !== "nodejs" && name !== "libnode108"))];
+}
+
+/** The handler with its node:http adapter as one CommonJS file, for Node 18 in the guest and the host's Node. */
+async function bundleForNode(): Promise<void> {
+  await esbuild.build({ entryPoints: [NODE_ADAPTER], bundle: true, platform: "node", target: "node18", format: "cjs", outfile: NODE_BUNDLE, logLevel: "silent" });
+}
+
+/** Debian's kernel with an initramfs of busybox, Debian's Node.js, the bundle and linux-http-init.sh as /init. */
+function prepareLinux(machine: VmConfig["machine"]): { kernel: Kernel; initramfs: string; node: string } {
+  const kernel = prepareKernel();
+  const node = unpackPackages("node", debianNodePackages());
+  const initramfs = buildInitramfs(kernel, `http-${machine}`, {
+    init: LINUX_INIT,
+    modules: [VIRTIO_TRANSPORT[machine], "virtio_net", "virtio_rng"],
+    files: { "http-node.cjs": NODE_BUNDLE },
+    trees: [{ root: node.root, skip: ["usr/share/doc", "usr/share/man", "usr/share/lintian", "usr/lib/x86_64-linux-gnu/gconv"] }],
+    compress: true,
+  });
+  return { kernel, initramfs, node: `Node ${debVersion(node, "nodejs")} (Debian's nodejs and libnode108)` };
+}
+
+/** wrk must be on the host; scripts/setup.sh installs it, and so does this for a machine that has not run it. */
+function ensureWrk(): void {
+  if (spawnSync("wrk", ["--version"]).error === undefined) return;
+  log("bench/http: installing wrk");
+  run("apt-get", ["install", "-y", "-qq", "wrk"]);
+}
+
+/** GET path from the target on a connection of its own; the status and body, or undefined when it does not answer within 2 s. */
+function get(port: number, path: string): Promise<{ status: number; body: string } | undefined> {
+  return new Promise((resolve) => {
+    // agent: false closes the connection after the answer, so none stays open beside wrk's.
+    const request = httpGet({ host: "127.0.0.1", port, path, agent: false, timeout: 2000 }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (body += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on("error", () => resolve(undefined));
+    });
+    request.on("timeout", () => request.destroy());
+    request.on("error", () => resolve(undefined));
+  });
+}
+
+/** What is wrong with the target's answers to the workloads, if anything. */
+async function checkAnswers(port: number): Promise<string | undefined> {
+  for (const workload of WORKLOADS) {
+    const answer = await get(port, workload.path);
+    if (!answer) return `GET ${workload.path} got no answer`;
+    if (answer.status !== 200 || !workload.check(answer.body)) return `GET ${workload.path} answered ${answer.status} with ${JSON.stringify(answer.body.slice(0, 80))}`;
+  }
+  return undefined;
+}
+
+/** Starts a target and waits until it answers GET / correctly; throws with its output if it ends or does not answer in time. */
+async function startTarget(name: string, port: number, about: string, command: string, args: string[], readyMs: number, env?: NodeJS.ProcessEnv): Promise<Target> {
+  const started = performance.now();
+  const child = start(name, command, args, env);
+  let ended = false;
+  child.ended.then(() => (ended = true), () => (ended = true));
+  while (!ended && performance.now() - started < readyMs) {
+    const answer = await get(port, "/");
+    if (answer?.status === 200 && answer.body === HELLO_BODY) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const problem = ended ? "ended before it served" : performance.now() - started >= readyMs ? `did not answer GET / within ${readyMs / 1000} s` : await checkAnswers(port);
+  if (problem) {
+    await child.stop().catch(() => undefined);
+    throw new CliError(`${name} ${problem}\n${child.details()}`, 1);
+  }
+  const target = { name, port, process: child, readyMs: performance.now() - started, about };
+  log(`bench/http: ${name} answers after ${(target.readyMs / 1000).toFixed(1)} s`);
+  return target;
+}
+
+/** A latency as wrk prints it ("812.00us", "5.02ms", "1.20s", "2.00m"), in ms. */
+function latencyMs(text: string): number {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text);
+  if (!m) return NaN;
+  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60_000 }[m[2] as "us" | "ms" | "s" | "m"];
+}
+
+function parseWrk(output: string): WrkResult | undefined {
+  const total = /(\d+) requests in ([\d.]+)(ms|s|m),/.exec(output);
+  const perSecond = /^Requests\/sec:\s+([\d.]+)/m.exec(output);
+  const p50 = /^\s+50%\s+(\S+)/m.exec(output), p99 = /^\s+99%\s+(\S+)/m.exec(output);
+  const max = /^\s+Latency\s+\S+\s+\S+\s+(\S+)/m.exec(output);
+  if (!total || !perSecond || !p50 || !p99 || !max) return undefined;
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
+  return {
+    requests: Number(total[1]),
+    seconds: latencyMs(total[2] + total[3]) / 1000,
+    perSecond: Number(perSecond[1]),
+    p50Ms: latencyMs(p50[1]),
+    p99Ms: latencyMs(p99[1]),
+    maxMs: latencyMs(max[1]),
+    socketErrors: socket ? socket.slice(1).map(Number) : [0, 0, 0, 0],
+    badStatus: Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0),
+  };
+}
+
+function errorCount(wrk: WrkResult): number {
+  return wrk.socketErrors.reduce((a, b) => a + b, 0) + wrk.badStatus;
+}
+
+/** The process's user + system CPU time in seconds, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    // Past the command's closing parenthesis: state is field 3, utime and stime are fields 14 and 15.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs wrk once against the target; its output, or a problem. */
+async function wrk(target: Target, workload: Workload, seconds: number, settings: WrkSettings): Promise<{ output: string; ended: string | undefined }> {
+  const args = [`-t${settings.threads}`, `-c${settings.connections}`, `-d${seconds}s`, "--latency", "--timeout", `${WRK_TIMEOUT_S}s`, `http://127.0.0.1:${target.port}${workload.path}`];
+  const child = start("wrk", "wrk", args);
+  const timer = setTimeout(() => void child.stop(), seconds * 1000 + WRK_GRACE_MS);
+  const { status, signal } = await child.ended.finally(() => clearTimeout(timer));
+  const ended = status === 0 ? undefined : `wrk ended with ${status ?? signal}: ${child.stderr().trim()}`;
+  return { output: child.stdout(), ended };
+}
+
+/** Warms the workload up, then measures it; a target that stops answering is reported, not thrown. */
+async function measure(target: Target, workload: Workload, settings: WrkSettings): Promise<Measure> {
+  const label = `${target.name}, ${workload.name}`;
+  const failed = (problem: string): Measure => {
+    log(`bench/http: ${label}: ${problem}`);
+    return { target: target.name, workload: workload.name, wrk: undefined, cores: NaN, problem };
+  };
+  if (settings.warmup > 0) {
+    log(`bench/http: ${label}: warming up for ${settings.warmup} s`);
+    const warm = await wrk(target, workload, settings.warmup, settings);
+    if (warm.ended) return failed(`warm-up: ${warm.ended}`);
+  }
+  const cpuBefore = cpuSeconds(target.process.pid), before = performance.now();
+  const { output, ended } = await wrk(target, workload, settings.seconds, settings);
+  const cores = (cpuSeconds(target.process.pid) - cpuBefore) / ((performance.now() - before) / 1000);
+  const result = parseWrk(output);
+  if (ended || !result) return failed(ended ?? `cannot read wrk's output:\n${output}`);
+  const after = await checkAnswers(target.port);
+  const problem = after ? `after the load: ${after}` : undefined;
+  const latencies = `p50 ${result.p50Ms.toFixed(1)}, p99 ${result.p99Ms.toFixed(1)}, max ${result.maxMs.toFixed(1)} ms`;
+  log(`bench/http: ${label}: ${result.requests} requests in ${result.seconds.toFixed(1)} s, ${result.perSecond.toFixed(0)} req/s, ${latencies}, ${errorCount(result)} errors${problem ? `; ${problem}` : ""}`);
+  if (errorCount(result) > 0 || problem) log(`wrk said:\n${output.trimEnd()}`);
+  return { target: target.name, workload: workload.name, wrk: result, cores, problem };
+}
+
+/** Measures every workload on a target, then stops it; a problem is kept with the target's output for the report. */
+async function measureTarget(target: Target, settings: WrkSettings, problems: string[]): Promise<Measure[]> {
+  const measures: Measure[] = [];
+  for (const workload of WORKLOADS) measures.push(await measure(target, workload, settings));
+  await target.process.stop();
+  if (measures.some((m) => m.problem || (m.wrk && errorCount(m.wrk) > 0))) {
+    problems.push(`${target.name}: ${measures.map((m) => m.problem).filter(Boolean).join("; ") || "errors under load"}\n${target.process.details()}`);
+  }
+  return measures;
+}
+
+function formatRow(cells: string[], widths: number[]): string {
+  return cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("");
+}
+
+/** A guest's vCPUs; host Node is no VM. */
+function vcpus(target: string): number | undefined {
+  return target === HOST ? undefined : 1;
+}
+
+function table(measures: Measure[]): string {
+  const widths = [16, 10, 9, 10, 8, 7, 11, 10, 11];
+  const header = formatRow(["target", "workload", "req/s", "p99 ms", "errors", "vCPUs", "req/s/vCPU", "host CPU", "req/CPU-s"], widths);
+  const lines = measures.map(({ target, workload, wrk, cores }) => {
+    const n = vcpus(target);
+    if (!wrk) return formatRow([target, workload, "-", "-", "failed", String(n ?? "-"), "-", "-", "-"], widths);
+    const perVcpu = n === undefined ? "-" : (wrk.perSecond / n).toFixed(0);
+    const cells = [wrk.perSecond.toFixed(0), wrk.p99Ms.toFixed(2), String(errorCount(wrk)), String(n ?? "-"), perVcpu, cores.toFixed(2), (wrk.perSecond / cores).toFixed(0)];
+    return formatRow([target, workload, ...cells], widths);
+  });
+  return [header, ...lines].join("\n");
+}
+
+/** Two decimals, or two significant digits for a ratio under 0.1. */
+function formatRatio(ratio: number): string {
+  return ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2);
+}
+
+function ratios(measures: Measure[], toro: string, others: string[]): string {
+  const find = (target: string, workload: string) => measures.find((m) => m.target === target && m.workload === workload)?.wrk;
+  const widths = [24, ...others.map((o) => Math.max(14, o.length + 9))];
+  const header = formatRow(["", "", ...others.map((o) => `Toro / ${o}`)], [widths[0], 0, ...widths.slice(1)]);
+  const lines = WORKLOADS.flatMap(({ name }) => {
+    const ours = find(toro, name);
+    const ratio = (pick: (w: WrkResult) => number) => others.map((o) => {
+      const theirs = find(o, name);
+      return ours && theirs ? formatRatio(pick(ours) / pick(theirs)) : "-";
+    });
+    return [
+      formatRow([`${name} req/s`, "", ...ratio((w) => w.perSecond)], [widths[0], 0, ...widths.slice(1)]),
+      formatRow([`${name} p99 latency`, "", ...ratio((w) => w.p99Ms)], [widths[0], 0, ...widths.slice(1)]),
+    ];
+  });
+  return [header, ...lines].join("\n");
+}
+
+function report(settings: WrkSettings, vm: VmConfig, kernel: Kernel, targets: Target[], measures: Measure[], loadBefore: string): void {
+  const wrkVersion = /wrk (\S+)/.exec(spawnSync("wrk", ["--version"], { encoding: "utf8" }).stdout)?.[1] ?? "?";
+  console.log(`bench/http: one fetch handler served by Toro, by Node in a Linux guest and by Node on the host`);
+  console.log(`QEMU ${qemuVersion()}, machine ${vm.machine}, accelerator ${vm.accel}, 1 vCPU and ${MEMORY_MIB} MiB per guest, user networking with a port forward`);
+  for (const target of targets) console.log(`${target.name}: ${target.about}; first answer after ${(target.readyMs / 1000).toFixed(1)} s`);
+  console.log(`Linux kernel: ${kernel.version}, busybox-static ${kernel.busyboxVersion}${acpiNote(vm.machine, kernel)}`);
+  console.log(`wrk ${wrkVersion}: -t${settings.threads} -c${settings.connections} -d${settings.seconds}s --latency, after ${settings.warmup} s of warm-up per workload`);
+  console.log(`workloads: GET / (examples/hello-http's Hello, ${HELLO_BODY.length} bytes), GET /10k (${TEN_KIB} bytes)\n`);
+  console.log(table(measures));
+  console.log(`\n${ratios(measures, targets[0].name, targets.slice(1).map((t) => t.name))}`);
+  console.log(`(req/s: above 1, Toro serves more; p99 latency: below 1, Toro answers sooner)`);
+  console.log(`
+errors: wrk's socket errors (connect, read, write, and timeout after ${WRK_TIMEOUT_S} s) and responses
+with status 400 or more. Both guests have 1 vCPU; host Node runs one JavaScript thread on a
+host of ${availableParallelism()} CPUs that it shares with wrk. host CPU: the CPU seconds per second that
+the server's process used while wrk ran (for a guest, QEMU's: its vCPU thread and the I/O
+thread with the user network), and req/CPU-s the requests per second of that.
+host load average (1, 5, 15 min): ${loadBefore} before the first target, ${loadavg().map((n) => n.toFixed(2)).join(" ")} after the last.`);
+  const json = measures.map(({ target, workload, wrk, cores }) => ({
+    target,
+    workload,
+    requestsPerSecond: wrk?.perSecond ?? null,
+    p50Ms: wrk?.p50Ms ?? null,
+    p99Ms: wrk?.p99Ms ?? null,
+    maxMs: wrk?.maxMs ?? null,
+    errors: wrk ? errorCount(wrk) : null,
+    hostCpu: wrk ? Number(cores.toFixed(3)) : null,
+  }));
+  console.log(`\n${JSON.stringify({ machine: vm.machine, accel: vm.accel, memoryMiB: MEMORY_MIB, ...settings, results: json })}`);
+}
+
+async function main(): Promise<void> {
+  const [toroPort, linuxPort, hostPort] = [await freePort(), await freePort(), await freePort()];
+  const numbers = { duration: { value: 10, least: 1 }, warmup: { value: 3, least: 0 }, connections: { value: 16, least: 1 }, threads: { value: 1, least: 1 } };
+  const { numbers: flags, options } = parseBenchArgs(process.argv.slice(2), USAGE, numbers, [HANDLER, "-p", `${toroPort}:80`, "--mem", `${MEMORY_MIB}M`]);
+  const settings: WrkSettings = { seconds: flags.duration, warmup: flags.warmup, connections: flags.connections, threads: flags.threads };
+  ensureWrk();
+  mkdirSync(BENCH_BUILD, { recursive: true });
+  const built = await build(HANDLER, join(BENCH_BUILD, "http.elf"), log);
+  await bundleForNode();
+  const linux = prepareLinux(options.machine);
+  // vmConfig chooses the accelerator as `toro run` does; the Linux guest gets the same choice, machine and network.
+  const vm = vmConfig(built.image, options, log);
+  const linuxVm: VmConfig = { ...vm, forwards: [{ protocol: "tcp", host: linuxPort, guest: 80 }] };
+
+  const targets: Target[] = [], measures: Measure[] = [], problems: string[] = [];
+  // Other work on the host (other QEMUs, test suites) takes CPU from the targets: the report shows how much there was.
+  const loadBefore = loadavg().map((n) => n.toFixed(2)).join(" ");
+  const starts = [
+    () => startTarget("Toro", toroPort, `${built.bytes} bytes of image`, QEMU, qemuArgs(vm), READY_MS.toro),
+    () => startTarget("Linux + Node", linuxPort, linux.node, QEMU, linuxArgs(linuxVm, { ...linux, memoryMiB: MEMORY_MIB, cmdline: LINUX_CMDLINE, disks: [] }), READY_MS.linux),
+    () => startTarget(HOST, hostPort, `Node ${process.version}, the host's`, process.execPath, [NODE_BUNDLE], READY_MS.host, { PORT: String(hostPort), HOST: "127.0.0.1" }),
+  ];
+  for (const startOne of starts) {
+    const target = await startOne();
+    targets.push(target);
+    measures.push(...await measureTarget(target, settings, problems));
+  }
+  report(settings, vm, linux.kernel, targets, measures, loadBefore);
+  if (problems.length) {
+    log(`bench/http: problems under load:\n${problems.join("\n\n")}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  log(`bench/http: ${error instanceof CliError ? error.message : error?.stack ?? error}`);
+  process.exitCode = 1;
+});
