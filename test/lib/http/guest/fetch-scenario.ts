@@ -1,6 +1,7 @@
 // fetch()'s client over in-memory connections answered two bytes at a time,
 // printed: run both in Node and in a Toro guest (QuickJS), whose outputs must match.
 import { createFetch } from "../../../../lib/http/client.ts";
+import type { RequestInit } from "../../../../lib/http/request.ts";
 import { requestComplete } from "../harness.ts";
 import { MemoryStream } from "../memory-stream.ts";
 
