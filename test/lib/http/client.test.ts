@@ -21,10 +21,10 @@ function scripted(serve: (stream: MemoryStream, index: number) => void | Promise
 
 const headEnd = (output: string) => output.includes("\r\n\r\n");
 
-/** A server that waits for the request head, sends `pieces`, then closes. */
+/** A server that waits for the whole request, sends `pieces`, then closes. */
 function answering(...pieces: string[]) {
   return async (stream: MemoryStream) => {
-    await stream.waitFor(headEnd);
+    await stream.waitFor(requestComplete);
     for (const piece of pieces) stream.send(piece);
     stream.finish();
   };
@@ -113,11 +113,7 @@ test("a large body streams: fetch resolves at the head, and chunks come as they 
 });
 
 test("request bodies: known ones with Content-Length, streamed ones chunked, an empty POST with 0", async () => {
-  const { fetch, opened } = scripted(async (stream) => {
-    await stream.waitFor(requestComplete);
-    stream.send("HTTP/1.1 204 No Content\r\n\r\n");
-    stream.finish();
-  });
+  const { fetch, opened } = scripted(answering("HTTP/1.1 204 No Content\r\n\r\n"));
   await fetch("http://x/a", { method: "POST", body: "héllo" });
   async function* parts() { yield "one,"; yield new TextEncoder().encode("two"); }
   await fetch("http://x/b", { method: "PUT", body: parts() });
@@ -292,11 +288,7 @@ test("abandoning a streamed body closes its connection", async () => {
 });
 
 test("fetch(request) sends the Request's own body, streamed ones included", async () => {
-  const { fetch, opened } = scripted(async (stream) => {
-    await stream.waitFor(requestComplete);
-    stream.send("HTTP/1.1 204 No Content\r\n\r\n");
-    stream.finish();
-  });
+  const { fetch, opened } = scripted(answering("HTTP/1.1 204 No Content\r\n\r\n"));
   async function* body() { yield "from a Request"; }
   const request = new Request("http://x/r", { method: "POST", body: body(), headers: { "x-from": "request" } });
   await fetch(request);
