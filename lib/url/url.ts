@@ -20,6 +20,9 @@ import { USERINFO_SET, percentEncode, toUSVString } from "./percent-encoding.ts"
 import { URLSearchParams, resetSearchParams, searchParamsOf } from "./search-params.ts";
 
 export { URLSearchParams };
+
+/** What the URL API takes for a URL: a string, or anything that converts to one (another URL, say). */
+export type URLLike = string | { toString(): string };
 export type { URLSearchParamsInit } from "./search-params.ts";
 
 // Parse an absolute URL: the fast path first, then the state machine.
@@ -57,14 +60,14 @@ export class URL {
   private query: URLSearchParams | null = null;
 
   /** Parse `url`, relative to `base` if given; throws a TypeError if either is not a valid URL. */
-  constructor(url: string | URL, base?: string | URL) {
+  constructor(url: URLLike, base?: URLLike) {
     const record = apiParse(url, base);
     if (record === null) throw new TypeError(`Invalid URL: ${String(url)}${base === undefined ? "" : ` (base ${String(base)})`}`);
     this.url = record;
   }
 
   /** The URL parsed from `url` (relative to `base`), or null where the constructor would throw. */
-  static parse(url: string | URL, base?: string | URL): URL | null {
+  static parse(url: URLLike, base?: URLLike): URL | null {
     const record = apiParse(url, base);
     if (record === null) return null;
     const instance = Object.create(URL.prototype) as URL;
@@ -74,7 +77,7 @@ export class URL {
   }
 
   /** Whether `url` (relative to `base`) parses. */
-  static canParse(url: string | URL, base?: string | URL): boolean {
+  static canParse(url: URLLike, base?: URLLike): boolean {
     return apiParse(url, base) !== null;
   }
 
