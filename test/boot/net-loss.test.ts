@@ -15,9 +15,14 @@ function expectedHash(size: number, seed: number): string {
   return String(hash);
 }
 
+/** Peers still running, to be stopped if the test ends without them. */
+const peers = new Set<ChildProcess>();
+
 /** Run test/boot/transfer-peer.ts inside the namespace; resolves with the JSON line it prints. */
 function peer(namespace: LossyTap, args: string[]): Promise<Record<string, string | number>> {
   const child = namespace.spawn(process.execPath, ["--import", "tsx", "test/boot/transfer-peer.ts", ...args], { cwd: ROOT });
+  peers.add(child);
+  child.on("close", () => peers.delete(child));
   let stdout = "", stderr = "";
   child.stdout!.on("data", (d) => (stdout += d));
   child.stderr!.on("data", (d) => (stderr += d));
@@ -44,6 +49,7 @@ test("booted on a tap device inside a network namespace with 5% loss each way: 1
   const namespace = new LossyTap({ hostAddress: "10.77.0.1", prefixLength: 24, lossPercent: 5 });
   let guest: ChildProcess | undefined;
   t.after(async () => {
+    for (const child of peers) child.kill("SIGKILL");
     if (guest && guest.exitCode === null && guest.signalCode === null) {
       const ended = new Promise((done) => guest!.once("close", done));
       guest.kill("SIGINT"); // toro stops its QEMU and exits 130
