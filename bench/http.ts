@@ -48,6 +48,14 @@ const WRK_GRACE_MS = 30_000;
  * the slowest requests from p99.
  */
 const WRK_TIMEOUT_S = 10;
+/**
+ * Each wrk run opens its connections anew, and under TCG a burst of new
+ * connections through QEMU's user network takes a guest seconds to set up
+ * (16 at once: up to 1.3 s for Toro, 4.5 s for Linux; one at a time, 15 ms).
+ * Their first requests are in the run's latencies: at ~100 req/s they are
+ * 1.6% of a 10 s run, which makes its p99 the setup's. 30 s makes them 0.5%.
+ */
+const DURATION_S = 30;
 const HELLO_BODY = "Hello, world! This is TypeScript on bare (virtual) metal.\n";
 const TEN_KIB = 10 * 1024;
 /**
@@ -152,11 +160,11 @@ function ensureWrk(): void {
   run("apt-get", ["install", "-y", "-qq", "wrk"]);
 }
 
-/** GET path from the target on a connection of its own; the status and body, or undefined when it does not answer within 2 s. */
-function get(port: number, path: string): Promise<{ status: number; body: string } | undefined> {
+/** GET path from the target on a connection of its own; the status and body, or undefined when it does not answer within `timeoutMs`. */
+function get(port: number, path: string, timeoutMs = 2000): Promise<{ status: number; body: string } | undefined> {
   return new Promise((resolve) => {
     // agent: false closes the connection after the answer, so none stays open beside wrk's.
-    const request = httpGet({ host: "127.0.0.1", port, path, agent: false, timeout: 2000 }, (response) => {
+    const request = httpGet({ host: "127.0.0.1", port, path, agent: false, timeout: timeoutMs }, (response) => {
       let body = "";
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => (body += chunk));
@@ -185,9 +193,10 @@ async function startTarget(name: string, port: number, about: string, command: s
   let ended = false;
   child.ended.then(() => (ended = true), () => (ended = true));
   while (!ended && performance.now() - started < readyMs) {
-    const answer = await get(port, "/");
+    // A short timeout: a connection QEMU accepted before the guest listened may wait long for its answer.
+    const answer = await get(port, "/", 500);
     if (answer?.status === 200 && answer.body === HELLO_BODY) break;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const problem = ended ? "ended before it served" : performance.now() - started >= readyMs ? `did not answer GET / within ${readyMs / 1000} s` : await checkAnswers(port);
   if (problem) {
@@ -365,7 +374,7 @@ host load average (1, 5, 15 min): ${loadBefore} before the first target, ${loada
 
 async function main(): Promise<void> {
   const [toroPort, linuxPort, hostPort] = [await freePort(), await freePort(), await freePort()];
-  const numbers = { duration: { value: 10, least: 1 }, warmup: { value: 3, least: 0 }, connections: { value: 16, least: 1 }, threads: { value: 1, least: 1 } };
+  const numbers = { duration: { value: DURATION_S, least: 1 }, warmup: { value: 5, least: 0 }, connections: { value: 16, least: 1 }, threads: { value: 1, least: 1 } };
   const { numbers: flags, options } = parseBenchArgs(process.argv.slice(2), USAGE, numbers, [HANDLER, "-p", `${toroPort}:80`, "--mem", `${MEMORY_MIB}M`]);
   const settings: WrkSettings = { seconds: flags.duration, warmup: flags.warmup, connections: flags.connections, threads: flags.threads };
   ensureWrk();
