@@ -10,8 +10,9 @@
  * states only ever stop on ASCII delimiters, so that is the same thing.
  *
  * A path is kept serialized: "/a/b" is the list « a, b », "" the empty list,
- * and an opaque path is its string with `opaque` set. Shortening a path cuts
- * at its last "/"; nothing else needs the segments apart.
+ * and an opaque path is its string, which never starts with "/" (a list
+ * path of a URL without a host always does). Shortening a path cuts at its
+ * last "/"; nothing else needs the segments apart.
  *
  * `parseFast` handles the usual http(s) URL in one pass and gives up (null)
  * on anything it would have to rewrite; the tests check that it agrees with
@@ -30,7 +31,6 @@ export class UrlRecord {
   host: string | null = null;
   port: number | null = null;
   path = "";
-  opaque = false;
   query: string | null = null;
   fragment: string | null = null;
   /** The serialization, cached; whoever changes a field sets it back to null. */
@@ -43,7 +43,6 @@ export class UrlRecord {
     this.host = other.host;
     this.port = other.port;
     this.path = other.path;
-    this.opaque = other.opaque;
     this.query = other.query;
     this.fragment = other.fragment;
     this.href = other.href;
@@ -93,6 +92,11 @@ export function defaultPort(scheme: string): number | null {
   return null;
 }
 
+/** Whether the URL's path is opaque (a string, as in "mailto:x@y"), not a list of segments. */
+export function hasOpaquePath(url: UrlRecord): boolean {
+  return url.host === null && url.path.charCodeAt(0) !== 0x2f;
+}
+
 /** Whether the URL has no host (or an empty one) or is a file URL: then it has no credentials or port. */
 export function cannotHaveUsernamePasswordPort(url: UrlRecord): boolean {
   return url.host === null || url.host === "" || url.scheme === "file";
@@ -110,7 +114,7 @@ export function serializeUrl(url: UrlRecord, excludeFragment = false): string {
     }
     output += url.host;
     if (url.port !== null) output += ":" + url.port;
-  } else if (!url.opaque && url.path.charCodeAt(1) === 0x2f) {
+  } else if (url.path.charCodeAt(0) === 0x2f && url.path.charCodeAt(1) === 0x2f) {
     // The path starts with an empty segment, and a "//" would read as a host.
     output += "/.";
   }
@@ -251,19 +255,17 @@ export function basicParse(input: string, base: UrlRecord | null, url?: UrlRecor
           p++;
         } else {
           url.path = "";
-          url.opaque = true;
           state = OPAQUE_PATH;
         }
         break;
       }
 
       case NO_SCHEME:
-        if (base === null || (base.opaque && c !== 0x23)) return null;
-        if (base.opaque) {
+        if (base === null || (hasOpaquePath(base) && c !== 0x23)) return null;
+        if (hasOpaquePath(base)) {
           url.scheme = base.scheme;
           special = false;
           url.path = base.path;
-          url.opaque = true;
           url.query = base.query;
           url.fragment = "";
           state = FRAGMENT;
@@ -601,12 +603,13 @@ export function basicParse(input: string, base: UrlRecord | null, url?: UrlRecor
 // percent-encode sets.
 const PATH_RUN = /((?:\/(?![.%])[-!$%&'()*+,.0-9:;=@A-Z[\]_a-z|~]*)*)/;
 const QUERY_AND_FRAGMENT = /(?:\?([-!$%&()*+,./0-9:;=?@A-Z[\\\]^_`a-z{|}~]*))?(?:#([-!#$%&'()*+,./0-9:;=?@A-Z[\\\]^_a-z{|}~]*))?$/;
-// A special scheme but file, "//", a lowercase ASCII domain or IPv4 address, a port.
-const FAST_ABSOLUTE = new RegExp(/^(https?|wss?|ftp):\/\/([-.0-9_a-z]+)(?::([0-9]*))?/.source + PATH_RUN.source + QUERY_AND_FRAGMENT.source);
+// Four decimal numbers 0-255 without leading zeros: an IPv4 address as it serializes.
+const DOTTED_DECIMAL = /((?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]))/;
+// A special scheme but file, "//", a dotted-decimal address or a lowercase ASCII domain, a port.
+const FAST_ABSOLUTE = new RegExp(/^(https?|wss?|ftp):\/\//.source + "(?:" + DOTTED_DECIMAL.source + "|([-.0-9_a-z]+))" +
+  /(?::([0-9]*))?/.source + PATH_RUN.source + QUERY_AND_FRAGMENT.source);
 // A path-absolute URL ("/…" but not "//…").
 const FAST_PATH_ABSOLUTE = new RegExp(/^(?!\/\/)/.source + PATH_RUN.source + QUERY_AND_FRAGMENT.source);
-// Four decimal numbers 0-255 without leading zeros: an IPv4 address as it serializes.
-const DOTTED_DECIMAL = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
 
 /**
  * Parse, in one step, an absolute http, https, ws, wss or ftp URL that
@@ -621,16 +624,20 @@ export function parseFast(input: string, base: UrlRecord | null): UrlRecord | nu
   if (match === null) return null;
   const url = new UrlRecord();
   const scheme = match[1];
-  let host = match[2];
-  const port = match[3];
-  const path = match[4];
+  const port = match[4];
+  const path = match[5];
   // The href is the input itself unless the host, port or path is rewritten.
   let unchanged = path !== "";
-  if (mayEndInANumber(host) && !DOTTED_DECIMAL.test(host) && endsInANumber(host)) {
-    const address = parseIPv4(host);
-    if (address === null) return null;
-    host = serializeIPv4(address);
-    unchanged = false;
+  let host = match[2];
+  if (host === undefined) {
+    // A domain, unless its last label is a number: then an IPv4 address in another form.
+    host = match[3];
+    if (mayEndInANumber(host) && endsInANumber(host)) {
+      const address = parseIPv4(host);
+      if (address === null) return null;
+      host = serializeIPv4(address);
+      unchanged = false;
+    }
   }
   if (port !== undefined) {
     const value = port === "" ? -1 : +port;
@@ -641,15 +648,15 @@ export function parseFast(input: string, base: UrlRecord | null): UrlRecord | nu
   url.scheme = scheme;
   url.host = host;
   url.path = path === "" ? "/" : path;
-  if (match[5] !== undefined) url.query = match[5];
-  if (match[6] !== undefined) url.fragment = match[6];
+  if (match[6] !== undefined) url.query = match[6];
+  if (match[7] !== undefined) url.fragment = match[7];
   if (unchanged) url.href = input;
   return url;
 }
 
 function parseFastPathAbsolute(input: string, base: UrlRecord): UrlRecord | null {
   const port = defaultPort(base.scheme);
-  if (port === null || base.opaque) return null;
+  if (port === null) return null;
   const match = FAST_PATH_ABSOLUTE.exec(input);
   if (match === null) return null;
   const url = new UrlRecord();

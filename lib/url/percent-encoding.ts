@@ -244,13 +244,18 @@ export function utf8Decode(bytes: ArrayLike<number>, fail = false): string | nul
 
 const SURROGATE = /[\ud800-\udfff]/;
 
+/** Whether `text` has a surrogate code unit, paired or not (ruling that out is the cheap test). */
+export function hasSurrogate(text: string): boolean {
+  return SURROGATE.test(text);
+}
+
 /**
  * A value converted as Web IDL converts it to a USVString: to a string
  * (a Symbol throws a TypeError), with every lone surrogate replaced by U+FFFD.
  */
 export function toUSVString(value: unknown): string {
   const text = typeof value === "string" ? value : `${value as string}`;
-  if (!SURROGATE.test(text)) return text;
+  if (!hasSurrogate(text)) return text;
   let output = "";
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

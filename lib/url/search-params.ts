@@ -4,7 +4,7 @@
  * to a URL mirrors the URL's query both ways: its changes rewrite the
  * query (`update`), and the URL's href and search setters reset its list.
  */
-import { toUSVString } from "./percent-encoding.ts";
+import { hasSurrogate, toUSVString } from "./percent-encoding.ts";
 import { parseUrlencoded, serializeUrlencoded } from "./urlencoded.ts";
 
 /** The part of a URL record a URLSearchParams writes: the query, and the cached href it invalidates. */
@@ -107,32 +107,45 @@ export class URLSearchParams {
     this.update();
   }
 
+  // The lookups compare `name` as given first: a stored name is a scalar
+  // value string, so a match means `name` is one too and its conversion
+  // would not change it. Only when nothing matches is it converted (a lone
+  // surrogate becomes U+FFFD, a number a string) and looked up again.
+
   /** The value of the first pair named `name`, or null. */
   get(name: string): string | null {
-    const key = toUSVString(name);
-    const list = this.list;
-    for (let i = 0; i < list.length; i += 2) if (list[i] === key) return list[i + 1];
-    return null;
+    const i = this.indexOf(name);
+    return i === -1 ? null : this.list[i + 1];
   }
 
   /** The values of all pairs named `name`, in order. */
   getAll(name: string): string[] {
-    const key = toUSVString(name);
-    const list = this.list;
+    let i = this.indexOf(name);
+    if (i === -1) return [];
+    const key = this.list[i];
     const values: string[] = [];
-    for (let i = 0; i < list.length; i += 2) if (list[i] === key) values.push(list[i + 1]);
+    for (const list = this.list; i < list.length; i += 2) if (list[i] === key) values.push(list[i + 1]);
     return values;
   }
 
   /** Whether a pair is named `name` (and has that `value`, if given). */
   has(name: string, value?: string): boolean {
-    const key = toUSVString(name);
-    const only = value === undefined ? null : toUSVString(value);
-    const list = this.list;
-    for (let i = 0; i < list.length; i += 2) {
-      if (list[i] === key && (only === null || list[i + 1] === only)) return true;
-    }
+    let i = this.indexOf(name);
+    if (i === -1 || value === undefined) return i !== -1;
+    const key = this.list[i];
+    const only = toUSVString(value);
+    for (const list = this.list; i < list.length; i += 2) if (list[i] === key && list[i + 1] === only) return true;
     return false;
+  }
+
+  // The index of the first pair named `name`, or -1.
+  private indexOf(name: string): number {
+    const list = this.list;
+    for (let i = 0; i < list.length; i += 2) if (list[i] === name) return i;
+    if (typeof name === "string" && !hasSurrogate(name)) return -1;
+    const key = toUSVString(name);
+    for (let i = 0; i < list.length; i += 2) if (list[i] === key) return i;
+    return -1;
   }
 
   /** Give the first pair named `name` this value and remove the others; append one if there is none. */

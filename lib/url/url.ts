@@ -14,7 +14,7 @@
  */
 import {
   FRAGMENT, HOST, HOSTNAME, PATH_START, PORT, QUERY, SCHEME_START, UrlRecord, basicParse,
-  cannotHaveUsernamePasswordPort, hrefOf, parseFast,
+  cannotHaveUsernamePasswordPort, hasOpaquePath, hrefOf, parseFast,
 } from "./parser.ts";
 import { USERINFO_SET, percentEncode, toUSVString } from "./percent-encoding.ts";
 import { URLSearchParams, resetSearchParams, searchParamsOf } from "./search-params.ts";
@@ -136,7 +136,7 @@ export class URL {
   }
 
   set host(value: string) {
-    if (this.url.opaque) return;
+    if (hasOpaquePath(this.url)) return;
     basicParse(toUSVString(value), null, this.url, HOST);
     this.url.href = null;
   }
@@ -146,7 +146,7 @@ export class URL {
   }
 
   set hostname(value: string) {
-    if (this.url.opaque) return;
+    if (hasOpaquePath(this.url)) return;
     basicParse(toUSVString(value), null, this.url, HOSTNAME);
     this.url.href = null;
   }
@@ -169,7 +169,7 @@ export class URL {
   }
 
   set pathname(value: string) {
-    if (this.url.opaque) return;
+    if (hasOpaquePath(this.url)) return;
     this.url.path = "";
     basicParse(toUSVString(value), null, this.url, PATH_START);
     this.url.href = null;

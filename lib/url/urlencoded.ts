@@ -8,20 +8,21 @@ import { percentDecode, percentEncodeForm } from "./percent-encoding.ts";
 /** Parse `input` (a scalar value string) into a flat name-value list. */
 export function parseUrlencoded(input: string): string[] {
   const list: string[] = [];
-  const length = input.length;
-  let start = 0;
-  while (start <= length) {
-    let end = input.indexOf("&", start);
-    if (end === -1) end = length;
-    if (end > start) {
-      let equals = input.indexOf("=", start);
-      if (equals === -1 || equals > end) equals = end;
-      list.push(
-        percentDecode(input.slice(start, equals), true)!,
-        equals < end ? percentDecode(input.slice(equals + 1, end), true)! : "",
-      );
+  if (input === "") return list;
+  // Usually nothing is encoded: then no name or value needs decoding.
+  const plain = input.indexOf("%") === -1 && input.indexOf("+") === -1;
+  const sequences = input.split("&");
+  for (let i = 0; i < sequences.length; i++) {
+    const sequence = sequences[i];
+    if (sequence === "") continue;
+    const equals = sequence.indexOf("=");
+    let name = equals === -1 ? sequence : sequence.slice(0, equals);
+    let value = equals === -1 ? "" : sequence.slice(equals + 1);
+    if (!plain) {
+      name = percentDecode(name, true)!;
+      value = percentDecode(value, true)!;
     }
-    start = end + 1;
+    list.push(name, value);
   }
   return list;
 }

@@ -9,8 +9,8 @@ import { toUSVString } from "../../../lib/url/percent-encoding.ts";
 import { BASES, HOSTS, PATHS, PORTS, QUERIES, FRAGMENTS, absoluteCases, relativeCases } from "./corpus.ts";
 
 function fields(url: UrlRecord) {
-  const { scheme, username, password, host, port, path, opaque, query, fragment } = url;
-  return { scheme, username, password, host, port, path, opaque, query, fragment };
+  const { scheme, username, password, host, port, path, query, fragment } = url;
+  return { scheme, username, password, host, port, path, query, fragment };
 }
 
 // Compare the fast path with the state machine on one input; true if the fast path took it.
