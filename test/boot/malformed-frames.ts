@@ -208,6 +208,10 @@ function ethernetAndArp(b: FrameBuilder, random: () => number): BadFrame[] {
   for (const type of [0x0000, 0x05dc, 0x0600, 0x8100, 0x86dd, 0x88cc, 0xffff]) {
     out.push({ what: `EtherType 0x${type.toString(16)}`, bytes: b.ethernet(type, b.udp(ascii("x")).subarray(ETH)) });
   }
+  // Longer than the card takes (it has no buffers to merge): QEMU drops them, and the card must carry on.
+  for (const length of [1515, 1600, 9000, 65000]) {
+    out.push({ what: `a UDP frame of ${length} bytes`, bytes: b.udp(new Uint8Array(length - ETH - 28).fill(0x6a)) });
+  }
   out.push({ what: "IPv4 to a multicast MAC", bytes: b.ethernet(EtherType.Ipv4, b.udp(ascii("x")).subarray(ETH), Uint8Array.of(1, 0, 0x5e, 0, 0, 1)) });
   const request = b.arp(ArpOperation.Request, a.peerMac, a.peerIp, a.guestIp);
   const field = (what: string, offset: number, values: number[], width = 1) => {
