@@ -6,14 +6,15 @@
  * Unicode ToASCII thinks of ASCII input, for web compatibility). A domain
  * with non-ASCII code points should go through UTS #46 ToASCII with
  * CheckHyphens, UseSTD3ASCIIRules and VerifyDnsLength off and CheckBidi and
- * CheckJoiners on; that needs the UTS #46 mapping and status tables
- * (about 200 KB as data), which this unikernel does not carry. What is done
- * instead, per label (labels split on "." and on U+3002, U+FF0E and U+FF61,
- * which UTS #46 maps to "."):
+ * CheckJoiners on; that needs the UTS #46 mapping and status tables (the
+ * tr46 package's make an image 640 KiB larger), which this unikernel does
+ * not carry. What is done instead, per label (labels split on "." and on
+ * U+3002, U+FF0E and U+FF61, which UTS #46 maps to "."):
  *
- * - the label is lowercased (String.prototype.toLowerCase, which is the
- *   Unicode default case mapping, not UTS #46's mapping) and normalized to
- *   NFC, then Punycode-encoded after "xn--" if it is not ASCII;
+ * - the label is lowercased (String.prototype.toLowerCase, the Unicode
+ *   default case mapping, with a capital sigma always "σ" as in UTS #46,
+ *   never the final "ς") and normalized to NFC, then Punycode-encoded after
+ *   "xn--" if it is not ASCII;
  * - a label that contains U+FFFD (which is what malformed percent-encoded
  *   UTF-8 decodes to) or starts with a combining mark (General_Category M)
  *   fails, as UTS #46's validity criteria say;
@@ -25,22 +26,23 @@
  * "valid" in its table or "mapped" exactly as toLowerCase maps them (most
  * letters of living scripts, with or without diacritics, CJK, emoji).
  * It differs for code points UTS #46 maps otherwise: compatibility forms
- * (fullwidth "ＡＢＣ", ligatures, circled "①", which UTS #46 folds NFKC-like
- * to "abc", "fi", "1"; here they stay and are Punycode-encoded),
- * "ignored" code points (soft hyphen U+00AD, variation selectors, U+FEFF:
- * removed by UTS #46, kept here), a few case mappings (U+1E9E "ẞ" is "ss"
- * for UTS #46 and "ß" for toLowerCase; Cherokee small letters map to
- * capitals there; toLowerCase maps a final capital sigma to "ς"), and it
+ * (fullwidth "ＡＢＣ", ligatures "ﬁ", circled "①", Roman numerals "Ⅻ", which
+ * UTS #46 folds NFKC-like to "abc", "fi", "1", "xii"; here they are only
+ * lowercased, to "ａｂｃ" say, and Punycode-encoded), "ignored" code points
+ * (soft hyphen U+00AD, variation selectors, U+FEFF: removed by UTS #46,
+ * kept here), a few case mappings (U+1E9E "ẞ" is "ss" for UTS #46 and "ß"
+ * for toLowerCase; Cherokee small letters map to capitals there), and it
  * accepts labels that UTS #46 rejects: "disallowed" code points (unassigned
- * ones, most symbols of no script, the spaces and dots that map to
- * forbidden ASCII), and labels that fail the Bidi (RFC 5893) or
- * ContextJ (ZWJ/ZWNJ) rules. Every output is still a well-formed ASCII
- * domain: Punycode cannot smuggle a "." or a forbidden code point in.
+ * ones, controls such as U+202E, the spaces and dots that map to forbidden
+ * ASCII), and labels that fail the Bidi (RFC 5893) or ContextJ (ZWJ/ZWNJ)
+ * rules. Every output is still a well-formed ASCII domain: Punycode cannot
+ * smuggle a "." or a forbidden code point in.
  */
 import { punycodeDecode, punycodeEncode } from "./punycode.ts";
 
 // UTS #46 maps these full stops to "." (they separate labels in IDNA2003 too).
 const OTHER_DOTS = /[\u3002\uff0e\uff61]/g;
+const CAPITAL_SIGMA = /\u03a3/g;
 const LEADING_MARK = /^\p{M}/u;
 
 /** Whether `c` is a forbidden domain code point (forbidden host code points, C0 controls, "%", DEL). */
@@ -73,7 +75,8 @@ export function domainToASCII(domain: string): string | null {
 
 // The approximation of UTS #46 ToASCII described above.
 function unicodeToASCII(domain: string): string | null {
-  const labels = domain.replace(OTHER_DOTS, ".").toLowerCase().normalize("NFC").split(".");
+  const mapped = domain.replace(OTHER_DOTS, ".").replace(CAPITAL_SIGMA, "\u03c3").toLowerCase().normalize("NFC");
+  const labels = mapped.split(".");
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i];
     if (isASCII(label)) {

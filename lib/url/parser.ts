@@ -14,7 +14,7 @@
  * path of a URL without a host always does). Shortening a path cuts at its
  * last "/"; nothing else needs the segments apart.
  *
- * `parseFast` handles the usual http(s) URL in one pass and gives up (null)
+ * `parseFast` takes the usual http(s) URL in one step and gives up (null)
  * on anything it would have to rewrite; the tests check that it agrees with
  * the state machine.
  */
@@ -103,7 +103,7 @@ export function cannotHaveUsernamePasswordPort(url: UrlRecord): boolean {
 }
 
 /** The URL serializer. */
-export function serializeUrl(url: UrlRecord, excludeFragment = false): string {
+export function serializeUrl(url: UrlRecord): string {
   let output = url.scheme + ":";
   if (url.host !== null) {
     output += "//";
@@ -120,7 +120,7 @@ export function serializeUrl(url: UrlRecord, excludeFragment = false): string {
   }
   output += url.path;
   if (url.query !== null) output += "?" + url.query;
-  if (!excludeFragment && url.fragment !== null) output += "#" + url.fragment;
+  if (url.fragment !== null) output += "#" + url.fragment;
   return output;
 }
 
@@ -160,6 +160,14 @@ function startsWithWindowsDriveLetter(input: string, p: number): boolean {
 function startsWithDriveSegment(path: string): boolean {
   return path.length >= 3 && (path.length === 3 || path.charCodeAt(3) === 0x2f) &&
     isWindowsDriveLetter(path.slice(1, 3), true);
+}
+
+// A relative reference without an authority keeps the base's.
+function copyAuthority(url: UrlRecord, base: UrlRecord): void {
+  url.username = base.username;
+  url.password = base.password;
+  url.host = base.host;
+  url.port = base.port;
 }
 
 function shortenPath(url: UrlRecord): void {
@@ -300,10 +308,7 @@ export function basicParse(input: string, base: UrlRecord | null, url?: UrlRecor
           state = RELATIVE_SLASH;
           break;
         }
-        url.username = base!.username;
-        url.password = base!.password;
-        url.host = base!.host;
-        url.port = base!.port;
+        copyAuthority(url, base!);
         url.path = base!.path;
         url.query = base!.query;
         if (c === 0x3f) {
@@ -324,10 +329,7 @@ export function basicParse(input: string, base: UrlRecord | null, url?: UrlRecor
         if (special && (c === 0x2f || c === 0x5c)) state = SPECIAL_AUTHORITY_IGNORE_SLASHES;
         else if (c === 0x2f) state = AUTHORITY;
         else {
-          url.username = base!.username;
-          url.password = base!.password;
-          url.host = base!.host;
-          url.port = base!.port;
+          copyAuthority(url, base!);
           state = PATH;
           p--;
         }
@@ -655,16 +657,13 @@ export function parseFast(input: string, base: UrlRecord | null): UrlRecord | nu
 }
 
 function parseFastPathAbsolute(input: string, base: UrlRecord): UrlRecord | null {
-  const port = defaultPort(base.scheme);
-  if (port === null) return null;
+  if (defaultPort(base.scheme) === null) return null; // not special, or file
+
   const match = FAST_PATH_ABSOLUTE.exec(input);
   if (match === null) return null;
   const url = new UrlRecord();
   url.scheme = base.scheme;
-  url.username = base.username;
-  url.password = base.password;
-  url.host = base.host;
-  url.port = base.port;
+  copyAuthority(url, base);
   url.path = match[1];
   if (match[2] !== undefined) url.query = match[2];
   if (match[3] !== undefined) url.fragment = match[3];

@@ -4,9 +4,9 @@
  *
  * The percent-encode sets are bits in one table over ASCII; every set also
  * holds all non-ASCII code points, so the table only answers for ASCII.
- * Encoding scans for the first code unit that needs work and returns the
- * input itself when there is none, which is the common case: most URL parts
- * are plain ASCII.
+ * Encoding first looks for a code unit that needs work, with a regular
+ * expression, and returns the input itself when there is none, which is the
+ * common case: most URL parts are plain ASCII.
  */
 
 // One bit per percent-encode set. Each set includes the ones above it in the

@@ -114,12 +114,14 @@ export class URLSearchParams {
 
   /** The value of the first pair named `name`, or null. */
   get(name: string): string | null {
+    requireArguments(arguments.length, 1, "get");
     const i = this.indexOf(name);
     return i === -1 ? null : this.list[i + 1];
   }
 
   /** The values of all pairs named `name`, in order. */
   getAll(name: string): string[] {
+    requireArguments(arguments.length, 1, "getAll");
     let i = this.indexOf(name);
     if (i === -1) return [];
     const key = this.list[i];
@@ -130,6 +132,7 @@ export class URLSearchParams {
 
   /** Whether a pair is named `name` (and has that `value`, if given). */
   has(name: string, value?: string): boolean {
+    requireArguments(arguments.length, 1, "has");
     let i = this.indexOf(name);
     if (i === -1 || value === undefined) return i !== -1;
     const key = this.list[i];

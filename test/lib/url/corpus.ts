@@ -44,11 +44,12 @@ const FORBIDDEN_DOMAIN = /[\u0000-\u0020#%/:<>?@[\\\]^|\u007f]/;
 
 /**
  * What lib/url's documented approximation of UTS #46 gives for a domain
- * (lowercase, NFC, Punycode, U+FFFD and leading combining marks rejected),
+ * (lowercase with no final sigma, NFC, Punycode, U+FFFD and leading
+ * combining marks rejected),
  * computed independently with node:punycode; null for failure.
  */
 export function approximateToASCII(domain: string): string | null {
-  const labels = domain.replace(OTHER_DOTS, ".").toLowerCase().normalize("NFC").split(".");
+  const labels = domain.replace(OTHER_DOTS, ".").replace(/\u03a3/g, "\u03c3").toLowerCase().normalize("NFC").split(".");
   for (const label of labels) {
     if (label.includes("\ufffd") || /^\p{M}/u.test(label)) return null;
     if (/^xn--/.test(label)) {

@@ -112,6 +112,7 @@ test("domains: the documented approximation of UTS #46", () => {
   assert.equal(domainToASCII("é.xn--ca-yia"), "xn--9ca.xn--ca-yia");
   assert.equal(domainToASCII("é.xn--CA-yia"), "xn--9ca.xn--ca-yia", "lowercased before it is checked");
   assert.equal(domainToASCII("K"), "k", "the Kelvin sign lowercases to ASCII");
+  assert.equal(domainToASCII("ΣΑΣ"), "xn--mxa9ab", "σασ: no final sigma, as in UTS #46");
   // The known differences from UTS #46 (see idna.ts): kept, not mapped.
   assert.equal(domainToASCII("ＡＢＣ"), "xn--mi7ccd", "fullwidth letters are lowercased, not folded to ASCII (UTS #46: abc)");
   assert.equal(domainToASCII("a\u00adb"), "xn--ab-5da", "a soft hyphen is not ignored (UTS #46: ab)");

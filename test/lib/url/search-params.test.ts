@@ -174,7 +174,9 @@ test("iteration is live, forEach passes (value, name, params), and the iterator 
   assert.throws(() => params.forEach(null as unknown as () => void), TypeError);
   assert.throws(() => (params.append as (name: string) => void)("only a name"), TypeError);
   assert.throws(() => (params.set as (name: string) => void)("only a name"), TypeError);
-  assert.throws(() => (params.delete as () => void)(), TypeError);
+  for (const method of ["delete", "get", "getAll", "has"] as const) {
+    assert.throws(() => (params[method] as () => void)(), TypeError, `${method}()`);
+  }
 });
 
 test("a URL's searchParams and its query stay in step both ways", () => {
