@@ -57,3 +57,23 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+export interface RunningGuest {
+  /** What the guest has printed so far. */
+  output(): string;
+  stop(): void;
+}
+
+/** `toro run` with `args`, resolved once the guest prints something matching `ready`. */
+export function startGuest(args: string[], ready: RegExp): Promise<RunningGuest> {
+  const guest = spawn(TORO, ["run", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    guest.stdout.on("data", (d) => {
+      output += d;
+      if (ready.test(output)) resolve({ output: () => output, stop: () => guest.kill("SIGINT") });
+    });
+    guest.stderr.on("data", (d) => (output += d));
+    guest.on("close", () => reject(new Error(`the guest ended before it was ready:\n${output}`)));
+  });
+}

@@ -283,7 +283,8 @@ export class Connection implements TcpStream {
       }
     }
 
-    // Eighth: FIN, once everything before it has arrived.
+    // Eighth: FIN, once everything before it has arrived; one already taken is acknowledged again.
+    if (seg.fin && this.eof && seqAdd(seq, payload.length + 1) === this.receive.nextExpected) this.sendAck();
     if (seg.fin && seqAdd(seq, payload.length) === this.receive.nextExpected && !this.eof) {
       this.receive.advancePastControl();
       this.eof = true;
@@ -319,8 +320,14 @@ export class Connection implements TcpStream {
     }
   }
 
+  /**
+   * RFC 9293 3.10.7.4's test, widened as Linux widens it: a segment that ends
+   * exactly at RCV.NXT is taken too, so a retransmitted FIN still delivers the
+   * ACK it carries (QEMU's user network resends its FIN with the ACK of ours).
+   */
   private acceptable(seq: number, len: number): boolean {
     const nxt = this.receive.nextExpected, wnd = this.receive.window;
+    if (len > 0 && seqAdd(seq, len) === nxt) return true;
     if (len === 0) return wnd === 0 ? seq === nxt : seqInWindow(seq, nxt, wnd);
     if (wnd === 0) return false;
     return seqInWindow(seq, nxt, wnd) || seqInWindow(seqAdd(seq, len - 1), nxt, wnd);

@@ -135,7 +135,9 @@ export class TcpLayer implements SegmentSender {
     }
     const listener = this.listeners.get(seg.destinationPort);
     if (listener && seg.syn && !seg.ack && !seg.rst) {
-      if (listener.halfOpen >= listener.backlog) return; // SYN queue full: drop, the peer will retry
+      // SYN queue full: the oldest half-open connection makes room, so a flood of SYNs from
+      // hosts that never answer cannot lock real clients out while its SYN-ACKs are retried.
+      if (listener.halfOpen >= listener.backlog) this.dropOldestHalfOpen(listener);
       const opened = new Connection(this, this.host, this.keepAlive, destination, seg.destinationPort, source, seg.sourcePort, this.tuning, true);
       listener.halfOpen++;
       this.halfOpen.set(opened, listener);
@@ -144,6 +146,12 @@ export class TcpLayer implements SegmentSender {
       return;
     }
     this.reset(seg, source, destination);
+  }
+
+  private dropOldestHalfOpen(listener: Listener): void {
+    for (const [connection, owner] of this.halfOpen) {
+      if (owner === listener) return connection.forget(); // closed() takes it off the queue
+    }
   }
 
   /** RFC 9293 3.10.7.1: a segment for no connection draws a reset (never in answer to a reset). */

@@ -4,8 +4,10 @@ import type { KeepAlive } from "../../../kernel/devices/hardware.ts";
 import { Ipv4Interface } from "../../../kernel/net/ipv4-interface.ts";
 import type { Connection } from "../../../kernel/net/tcp/connection.ts";
 import { TcpLayer } from "../../../kernel/net/tcp/tcp-layer.ts";
-import { SimulatedNic } from "../../sim/link.ts";
-import { TcpOptions, TcpSegment } from "../../../kernel/net/wire/tcp.ts";
+import { settle, SimulatedNic } from "../../sim/link.ts";
+import { TcpFlags, TcpOptions, TcpSegment } from "../../../kernel/net/wire/tcp.ts";
+import { EthernetFrame } from "../../../kernel/net/wire/ethernet.ts";
+import { IpProtocol, Ipv4Packet } from "../../../kernel/net/wire/ipv4.ts";
 import { VirtualClock } from "../../sim/virtual-clock.ts";
 
 const A = 0x0a000001, B = 0x0a000002;
@@ -18,6 +20,8 @@ interface LinkBehaviour {
   jitterMs?: number;
   /** Sees every frame put on the cable, before loss. */
   watch?: (from: "a" | "b", frame: Uint8Array) => void;
+  /** Frames to lose on purpose. */
+  drop?: (from: "a" | "b", frame: Uint8Array) => boolean;
 }
 
 /** Two hosts with TCP, joined by a cable that may drop, duplicate and reorder frames. */
@@ -27,6 +31,7 @@ function network(behaviour: LinkBehaviour = {}, seed = 1) {
   const nicB = new SimulatedNic("b", Uint8Array.of(2, 0, 0, 0, 0, 2));
   const wire = (to: SimulatedNic) => (frame: Uint8Array) => {
     behaviour.watch?.(to === nicB ? "a" : "b", frame);
+    if (behaviour.drop?.(to === nicB ? "a" : "b", frame)) return true;
     const r = clock.random;
     if (r() < (behaviour.loss ?? 0)) return true;
     const copies = r() < (behaviour.duplicate ?? 0) ? 2 : 1;
@@ -166,6 +171,68 @@ test("100 connections at once to one listener, over a lossy link, each echoed in
   await clock.run(() => results.length === 100);
   assert.equal(results.length, 100);
   assert.ok(results.every(Boolean));
+});
+
+test("a SYN flood from hosts that never answer does not lock a real client out", async () => {
+  const { clock, a, b } = network({}, 9);
+  let accepted = 0;
+  b.listen(80, () => accepted++, 16);
+  const nicB = b["iface"].nic;
+  // 300 SYNs from made-up hosts on the subnet, more than the SYN queue holds.
+  for (let i = 0; i < 300; i++) {
+    const source = 0x0a000010 + (i % 200), frame = new Uint8Array(14 + 20 + 20);
+    EthernetFrame.emit(frame, nicB.mac, Uint8Array.of(2, 0, 0, 0, 9, i & 0xff), 0x0800);
+    Ipv4Packet.emit(frame.subarray(14), { source, destination: B, protocol: IpProtocol.Tcp, payloadLength: 20 });
+    const segment = frame.subarray(34);
+    TcpSegment.emit(segment, { sourcePort: 10_000 + i, destinationPort: 80, sequenceNumber: i * 1000, acknowledgmentNumber: 0, flags: TcpFlags.Syn, window: 65535 });
+    new TcpSegment().wrap(segment).fillChecksum(source, B);
+    nicB.deliver([frame]);
+  }
+  let client: Connection | undefined;
+  a.connect(B, 80).then((c) => (client = c));
+  const started = clock.now;
+  await clock.run(() => client !== undefined && accepted === 1, started + 60_000);
+  assert.ok(client, "the real client got in");
+  assert.ok(clock.now - started < 5000, `and at once, not after the flood's SYN-ACKs gave up (${clock.now - started} ms)`);
+});
+
+test("a FIN sent again with the ACK of ours is taken, though its own sequence number is old", async () => {
+  // A scripted peer at 10.0.0.1 talks to B's stack frame by frame.
+  const { b } = network({}, 4);
+  const nicB = b["iface"].nic;
+  const toPeer: Uint8Array[] = [];
+  nicB.send = (frame: Uint8Array) => (toPeer.push(Uint8Array.from(frame)), true);
+  const peerMac = Uint8Array.of(2, 0, 0, 0, 0, 1);
+  const send = (flags: number, seq: number, ack: number) => {
+    const frame = new Uint8Array(14 + 20 + 20);
+    EthernetFrame.emit(frame, nicB.mac, peerMac, 0x0800);
+    Ipv4Packet.emit(frame.subarray(14), { source: A, destination: B, protocol: IpProtocol.Tcp, payloadLength: 20 });
+    const segment = frame.subarray(34);
+    TcpSegment.emit(segment, { sourcePort: 4000, destinationPort: 7, sequenceNumber: seq, acknowledgmentNumber: ack, flags, window: 65535 });
+    new TcpSegment().wrap(segment).fillChecksum(A, B);
+    nicB.deliver([frame]);
+  };
+  const lastFromB = () => {
+    const frame = toPeer.filter((f) => f[12] === 0x08 && f[23] === IpProtocol.Tcp).at(-1)!;
+    return new TcpSegment().wrap(frame.subarray(34));
+  };
+  let server: Connection | undefined;
+  b.listen(7, (c) => (server = c));
+  b["iface"]["arp"].learn(A, peerMac);
+  send(TcpFlags.Syn, 1000, 0);
+  await settle();
+  const iss = lastFromB().sequenceNumber;
+  send(TcpFlags.Ack, 1001, iss + 1);
+  await settle();
+  void server!.end(); // B's FIN: iss + 1
+  await settle();
+  send(TcpFlags.Fin | TcpFlags.Ack, 1001, iss + 1); // the peer's FIN, not yet acknowledging B's
+  await settle();
+  assert.equal(server!.state, "CLOSING");
+  send(TcpFlags.Fin | TcpFlags.Ack, 1001, iss + 2); // the same FIN again, now acknowledging B's
+  await settle();
+  assert.equal(server!.state, "TIME-WAIT");
+  assert.equal(lastFromB().acknowledgmentNumber, 1002, "and the repeated FIN is acknowledged");
 });
 
 test("connecting to a port nobody listens on is refused by a reset", async () => {
