@@ -93,6 +93,7 @@ export class MemoryStream implements TcpStream {
 
   setNoDelay(): void {}
   setIdleTimeout(): void {}
+  setKeepAlive(): void {}
 
   private deliver(chunk: Uint8Array | null): void {
     if (chunk === null) {
