@@ -1,7 +1,8 @@
 /**
  * Congestion control: slow start and congestion avoidance (RFC 5681), fast
- * retransmit on three duplicate ACKs and NewReno fast recovery with its
- * recovery point and partial ACKs (RFC 6582). Byte counts; the connection
+ * retransmit on three duplicate ACKs (fewer when fewer segments are out: early
+ * retransmit, RFC 5827), limited transmit (RFC 3042), and NewReno fast
+ * recovery with its recovery point and partial ACKs (RFC 6582). Byte counts; the connection
  * tells it what the ACKs said and does the sending.
  */
 import { seqGe, seqLt } from "./sequence.ts";
@@ -37,10 +38,10 @@ export class NewReno {
   /**
    * An ACK arrived. `ackedBytes` is how much new data it covers (0 for a
    * duplicate), `ack` its number, `highestSent` SND.NXT, `flight` the bytes
-   * outstanding before it.
+   * outstanding before it; `threshold` the duplicates that mean a loss.
    */
-  onAck(ack: number, ackedBytes: number, highestSent: number, flight: number): AckVerdict {
-    if (ackedBytes === 0) return this.onDuplicate(ack, highestSent, flight);
+  onAck(ack: number, ackedBytes: number, highestSent: number, flight: number, threshold = DUPLICATE_THRESHOLD): AckVerdict {
+    if (ackedBytes === 0) return this.onDuplicate(ack, highestSent, flight, threshold);
     this.duplicates = 0;
     if (this.recover !== undefined) {
       if (seqGe(ack, this.recover)) {
@@ -75,14 +76,28 @@ export class NewReno {
     this.acked = 0;
   }
 
-  private onDuplicate(ack: number, highestSent: number, flight: number): AckVerdict {
-    if (++this.duplicates < DUPLICATE_THRESHOLD) return "none";
+  /**
+   * The duplicate ACKs that mean a loss with `flight` bytes out: three, or,
+   * with fewer than four segments out, one less than their count (RFC 5827),
+   * since a small window cannot produce three.
+   */
+  static threshold(flight: number, mss: number): number {
+    return Math.max(1, Math.min(DUPLICATE_THRESHOLD, Math.ceil(flight / mss) - 1));
+  }
+
+  /** Bytes that may go beyond cwnd now: one segment for each of the first two duplicates (RFC 3042). */
+  get limitedTransmit(): number {
+    return this.recover === undefined && this.duplicates < DUPLICATE_THRESHOLD ? this.duplicates * this.mss : 0;
+  }
+
+  private onDuplicate(ack: number, highestSent: number, flight: number, threshold: number): AckVerdict {
+    if (++this.duplicates < threshold) return "none";
     if (this.timeoutPoint !== undefined && seqLt(ack, this.timeoutPoint)) return "none";
     this.timeoutPoint = undefined;
-    if (this.duplicates === DUPLICATE_THRESHOLD && (this.recover === undefined)) {
+    if (this.recover === undefined) {
       // Enter fast recovery only for losses after the last recovery point (RFC 6582 3.2, step 2).
       this.ssthresh = Math.max(Math.floor(flight / 2), 2 * this.mss);
-      this.cwnd = this.ssthresh + DUPLICATE_THRESHOLD * this.mss;
+      this.cwnd = this.ssthresh + this.duplicates * this.mss;
       this.recover = highestSent;
       return "fast-retransmit";
     }

@@ -120,6 +120,8 @@ export class Connection implements TcpStream {
   private sacked: [number, number][] = [];
   /** The end of what this recovery has sent again (RFC 6675 HighRxt). */
   private highRxt = 0;
+  /** SND.NXT when the segment at SND.UNA was last sent again: once data sent after it is SACKed, that copy was lost too. */
+  private firstRetransmittedBefore: number | undefined;
   /** After a timeout, SND.NXT then: everything before it not SACKed is sent again as ACKs open the window. */
   private timeoutRecovery: number | undefined;
   /** Where the latest out-of-order segment started: its SACK block goes first (RFC 2018 4). */
@@ -373,11 +375,14 @@ export class Connection implements TcpStream {
       this.flushWriters();
       if (finAcked) this.ourFinAcked();
     } else if (ack === una && seg.payloadLength === 0 && !seg.fin && flight > 0 && ((seg.window << this.sndShift) === this.sndWnd || newlySacked)) {
-      const verdict = this.cc.onAck(ack, 0, this.sndNxt, flight);
+      const verdict = this.cc.onAck(ack, 0, this.sndNxt, flight, NewReno.threshold(this.dataInFlight(), this.peerMss));
       if (verdict === "fast-retransmit") {
         this.highRxt = una;
         this.retransmitFirst();
       } else if (this.cc.inRecovery && this.sackOk) {
+        // A retransmission lost again would otherwise wait for the timer: data sent after it got through.
+        const before = this.firstRetransmittedBefore;
+        if (before !== undefined && seqGt(this.highestSacked(), before)) this.highRxt = una;
         // Each duplicate says a segment left the network: send the next hole the scoreboard shows.
         this.retransmitHoles(this.highestSacked(), this.peerMss);
       }
@@ -449,6 +454,7 @@ export class Connection implements TcpStream {
       const size = Math.min(this.peerMss, seqDiff(holeEnd, seq));
       if (size > room) return;
       this.timing = undefined; // Karn's rule
+      if (seq === una) this.firstRetransmittedBefore = this.sndNxt;
       const from = seq;
       this.layer.send(this, TcpFlags.Ack | TcpFlags.Psh, from, this.receive.nextExpected, this.advertisedWindow(), undefined, size,
         (target, at) => this.send.copyOut(from, target, at, size));
@@ -474,7 +480,7 @@ export class Connection implements TcpStream {
       const unsent = this.send.buffered - this.dataInFlight();
       if (unsent <= 0) break;
       const flight = seqDiff(this.sndNxt, this.send.unacknowledged);
-      const window = Math.min(this.sndWnd, this.cc.cwnd) - flight;
+      const window = Math.min(this.sndWnd, this.cc.cwnd + this.cc.limitedTransmit) - flight;
       if (window <= 0) {
         if (this.sndWnd === 0 && flight === 0) this.armPersist();
         break;
@@ -522,6 +528,7 @@ export class Connection implements TcpStream {
     if (dataInFlight > 0) {
       const size = Math.min(this.peerMss, dataInFlight);
       if (seqLt(this.highRxt, seqAdd(una, size))) this.highRxt = seqAdd(una, size);
+      this.firstRetransmittedBefore = this.sndNxt;
       this.layer.send(this, TcpFlags.Ack | TcpFlags.Psh, una, this.receive.nextExpected, this.advertisedWindow(), undefined, size,
         (target, at) => this.send.copyOut(una, target, at, size));
     } else if (this.finSent && !this.finAcked) {
