@@ -75,3 +75,20 @@ test("a timeout collapses the window to one segment, and its echoes do not start
   for (let i = 0; i < 2; i++) assert.equal(cc.onAck(30_000, 0, 40_000, 10_000), "none");
   assert.equal(cc.onAck(30_000, 0, 40_000, 10_000), "fast-retransmit", "a loss after the timeout's data is a new one");
 });
+
+test("with few segments out, fewer duplicates mean a loss (early retransmit), and the first two let new data out (limited transmit)", () => {
+  assert.equal(NewReno.threshold(10 * MSS, MSS), 3);
+  assert.equal(NewReno.threshold(3 * MSS, MSS), 2);
+  assert.equal(NewReno.threshold(2 * MSS, MSS), 1);
+  assert.equal(NewReno.threshold(MSS, MSS), 1);
+  const cc = new NewReno(MSS);
+  assert.equal(cc.limitedTransmit, 0);
+  assert.equal(cc.onAck(5000, 0, 8000, 3000, 3), "none");
+  assert.equal(cc.limitedTransmit, MSS, "one more segment after the first duplicate");
+  assert.equal(cc.onAck(5000, 0, 8000, 3000, 3), "none");
+  assert.equal(cc.limitedTransmit, 2 * MSS);
+  assert.equal(cc.onAck(5000, 0, 8000, 3000, 3), "fast-retransmit");
+  assert.equal(cc.limitedTransmit, 0, "none once in recovery");
+  const small = new NewReno(MSS);
+  assert.equal(small.onAck(5000, 0, 7000, 2000, NewReno.threshold(2000, MSS)), "fast-retransmit", "two segments out: one duplicate is enough");
+});
