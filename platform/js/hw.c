@@ -158,14 +158,26 @@ static JSValue hw_fence(ARGS) {
 
 /* ---- fast paths ---- */
 
-/* checksum(buffer, offset, length, initial): the Internet checksum's sum over buffer[offset, offset + length). */
-static JSValue hw_checksum(ARGS) {
+/* The bytes of (buffer, offset, length) in argv[0..2], or NULL with an exception thrown. */
+static const uint8_t *buffer_range(JSContext *c, JSValueConst *argv, size_t *length, const char *what) {
     size_t size;
     uint8_t *bytes = JS_GetArrayBuffer(c, &size, argv[0]);
+    if (!bytes) return NULL;
+    int64_t offset = int_arg(c, argv[1]), count = int_arg(c, argv[2]);
+    if (offset < 0 || count < 0 || (uint64_t)(offset + count) > size) {
+        JS_ThrowRangeError(c, "%s: range outside the buffer", what);
+        return NULL;
+    }
+    *length = (size_t)count;
+    return bytes + offset;
+}
+
+/* checksum(buffer, offset, length, initial): the Internet checksum's sum over buffer[offset, offset + length). */
+static JSValue hw_checksum(ARGS) {
+    size_t length;
+    const uint8_t *bytes = buffer_range(c, argv, &length, "checksum");
     if (!bytes) return JS_EXCEPTION;
-    int64_t offset = int_arg(c, argv[1]), length = int_arg(c, argv[2]);
-    if (offset < 0 || length < 0 || (uint64_t)(offset + length) > size) return JS_ThrowRangeError(c, "checksum: range outside the buffer");
-    return JS_NewInt32(c, (int32_t)checksum_sum(bytes + offset, (size_t)length, (uint32_t)int_arg(c, argv[3]) & 0xFFFF));
+    return JS_NewInt32(c, (int32_t)checksum_sum(bytes, length, (uint32_t)int_arg(c, argv[3]) & 0xFFFF));
 }
 
 /* utf8Encode(string): its UTF-8 bytes, lone surrogates as U+FFFD (the Encoding Standard's encode). */
@@ -184,13 +196,11 @@ static JSValue hw_utf8_encode(ARGS) {
 
 /* utf8Decode(buffer, offset, length): the string, or undefined unless the bytes are well-formed UTF-8. */
 static JSValue hw_utf8_decode(ARGS) {
-    size_t size;
-    uint8_t *bytes = JS_GetArrayBuffer(c, &size, argv[0]);
+    size_t length;
+    const uint8_t *bytes = buffer_range(c, argv, &length, "utf8Decode");
     if (!bytes) return JS_EXCEPTION;
-    int64_t offset = int_arg(c, argv[1]), length = int_arg(c, argv[2]);
-    if (offset < 0 || length < 0 || (uint64_t)(offset + length) > size) return JS_ThrowRangeError(c, "utf8Decode: range outside the buffer");
-    if (utf8_valid_prefix(bytes + offset, (size_t)length) != (size_t)length) return JS_UNDEFINED;
-    return JS_NewStringLen(c, (const char *)bytes + offset, (size_t)length);
+    if (utf8_valid_prefix(bytes, length) != length) return JS_UNDEFINED;
+    return JS_NewStringLen(c, (const char *)bytes, length);
 }
 
 /* ---- interrupts ---- */

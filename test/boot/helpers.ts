@@ -1,6 +1,7 @@
 /** Helpers for tests that build and boot real images. */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { createServer, type AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -76,4 +77,31 @@ export function startGuest(args: string[], ready: RegExp): Promise<RunningGuest>
     guest.stderr.on("data", (d) => (output += d));
     guest.on("close", () => reject(new Error(`the guest ended before it was ready:\n${output}`)));
   });
+}
+
+/**
+ * A DNS server on the host's port 53 (where QEMU's user network sends the
+ * guest's queries for 10.0.2.2), answering every A question with `answer`
+ * (TTL 60). Another test may hold the port for a while: wait for it, and
+ * give up (null) after `patienceMs`.
+ */
+export async function hostDnsServer(answer: [number, number, number, number], patienceMs: number): Promise<UdpSocket | null> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    const server = createSocket("udp4");
+    server.on("message", (query, from) => {
+      const questionEnd = query.indexOf(0, 12) + 5;
+      const header = Buffer.from([query[0], query[1], 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0]);
+      const record = Buffer.from([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, ...answer]);
+      server.send(Buffer.concat([header, query.subarray(12, questionEnd), record]), from.port, from.address);
+    });
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once("error", () => resolve(false));
+      server.bind(53, "127.0.0.1", () => resolve(true));
+    });
+    if (bound) return server;
+    server.close();
+    if (Date.now() > deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }

@@ -3,10 +3,9 @@
 // user network), and from a name a DNS server on the host resolves.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createSocket, type Socket } from "node:dgram";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { freePort, service, toro } from "./helpers.ts";
+import { freePort, hostDnsServer, service, toro } from "./helpers.ts";
 
 /** Byte i of a pattern is a function of i: the guest computes the same. */
 function pattern(size: number): Buffer {
@@ -56,36 +55,10 @@ async function hostServer() {
   return { server, seen, port: (server.address() as AddressInfo).port };
 }
 
-/**
- * A DNS server on the host's port 53, answering every A question with
- * 10.0.2.2 (the host, from the guest). Another test may hold the port for a
- * while: wait for it, and give up (null) after `patienceMs`.
- */
-async function dnsServer(patienceMs: number): Promise<Socket | null> {
-  const deadline = Date.now() + patienceMs;
-  for (;;) {
-    const server = createSocket("udp4");
-    server.on("message", (query, from) => {
-      const questionEnd = query.indexOf(0, 12) + 5;
-      const header = Buffer.from([query[0], query[1], 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0]);
-      const answer = Buffer.from([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 0, 2, 2]);
-      server.send(Buffer.concat([header, query.subarray(12, questionEnd), answer]), from.port, from.address);
-    });
-    const bound = await new Promise<boolean>((resolve) => {
-      server.once("error", () => resolve(false));
-      server.bind(53, "127.0.0.1", () => resolve(true));
-    });
-    if (bound) return server;
-    server.close();
-    if (Date.now() > deadline) return null;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
 test("the guest fetches from the host: Content-Length, chunked, 1 MB, uploads, a redirect, a refused port, a timeout, https, a DNS name", { timeout: 240_000 }, async (t) => {
   const { server, seen, port } = await hostServer();
   const closedPort = await freePort();
-  const dns = await dnsServer(30_000);
+  const dns = await hostDnsServer([10, 0, 2, 2], 30_000);
   if (!dns) t.diagnostic("the host's port 53 stayed busy: the DNS name was not tried");
   try {
     const network = dns ? ["--ip", "10.0.2.15/24", "--gateway", "10.0.2.2", "--dns", "10.0.2.2"] : [];

@@ -1,29 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
-import { service, toro } from "./helpers.ts";
+import { hostDnsServer, service, toro } from "./helpers.ts";
 
 /** A UDP echo server on the host's loopback: the guest reaches it at the gateway, 10.0.2.2. */
 async function echoServer() {
   const server = createSocket("udp4");
   server.on("message", (message, from) => server.send(Buffer.concat([Buffer.from("echo: "), message]), from.port, from.address));
   await new Promise<void>((done) => server.bind(0, "127.0.0.1", done));
-  return server;
-}
-
-/** A DNS server answering every A question with 10.1.2.3 (TTL 60), on the host's port 53. */
-async function dnsServer() {
-  const server = createSocket("udp4");
-  server.on("message", (query, from) => {
-    const questionEnd = query.indexOf(0, 12) + 5;
-    const header = Buffer.from([query[0], query[1], 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0]);
-    const answer = Buffer.from([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 1, 2, 3]);
-    server.send(Buffer.concat([header, query.subarray(12, questionEnd), answer]), from.port, from.address);
-  });
-  await new Promise<void>((done, fail) => {
-    server.once("error", fail);
-    server.bind(53, "127.0.0.1", done);
-  });
   return server;
 }
 
@@ -43,7 +27,8 @@ for (const machine of ["microvm", "q35"]) {
 }
 
 test("a static address, and a DNS name resolved by a server on the host", async () => {
-  const server = await dnsServer();
+  const server = await hostDnsServer([10, 1, 2, 3], 60_000);
+  assert.ok(server, "the host's port 53 stayed busy");
   try {
     const r = await toro(["run", service("net-udp"), "--ip", "10.0.2.99/24", "--gateway", "10.0.2.2", "--dns", "10.0.2.2", "--timeout", "60s", "--", "dns", "service.toro.test"]);
     assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -177,7 +177,7 @@ test("a SYN flood from hosts that never answer does not lock a real client out",
   const { clock, a, b } = network({}, 9);
   let accepted = 0;
   b.listen(80, () => accepted++, 16);
-  const nicB = b["iface"].nic;
+  const nicB = b["iface"].nic as SimulatedNic;
   // 300 SYNs from made-up hosts on the subnet, more than the SYN queue holds.
   for (let i = 0; i < 300; i++) {
     const source = 0x0a000010 + (i % 200), frame = new Uint8Array(14 + 20 + 20);
@@ -199,7 +199,7 @@ test("a SYN flood from hosts that never answer does not lock a real client out",
 test("a FIN sent again with the ACK of ours is taken, though its own sequence number is old", async () => {
   // A scripted peer at 10.0.0.1 talks to B's stack frame by frame.
   const { b } = network({}, 4);
-  const nicB = b["iface"].nic;
+  const nicB = b["iface"].nic as SimulatedNic;
   const toPeer: Uint8Array[] = [];
   nicB.send = (frame: Uint8Array) => (toPeer.push(Uint8Array.from(frame)), true);
   const peerMac = Uint8Array.of(2, 0, 0, 0, 0, 1);
@@ -218,7 +218,7 @@ test("a FIN sent again with the ACK of ours is taken, though its own sequence nu
   };
   let server: Connection | undefined;
   b.listen(7, (c) => (server = c));
-  b["iface"]["arp"].learn(A, peerMac);
+  b["iface"]["arp"].learn(A, peerMac, 0);
   send(TcpFlags.Syn, 1000, 0);
   await settle();
   const iss = lastFromB().sequenceNumber;
