@@ -1,5 +1,5 @@
 /** Helpers for tests that build and boot real images. */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { createServer, type AddressInfo } from "node:net";
@@ -60,21 +60,30 @@ export function freePort(): Promise<number> {
 }
 
 export interface RunningGuest {
-  /** What the guest has printed so far. */
+  /** What the guest has printed so far (console and toro's own messages). */
   output(): string;
-  stop(): void;
+  /** Stop the VM, if it still runs, and wait until toro has exited. */
+  stop(): Promise<void>;
 }
 
+/** Starts a command with the repository as its directory and its output piped (a test in a network namespace passes its own). */
+export type Spawner = (command: string, args: string[], options: SpawnOptions) => ChildProcess;
+
 /** `toro run` with `args`, resolved once the guest prints something matching `ready`. */
-export function startGuest(args: string[], ready: RegExp): Promise<RunningGuest> {
-  const guest = spawn(TORO, ["run", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+export function startGuest(args: string[], ready: RegExp, spawner: Spawner = spawn): Promise<RunningGuest> {
+  const guest = spawner(TORO, ["run", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
+  const ended = new Promise<void>((done) => guest.once("close", () => done()));
+  const stop = async () => {
+    if (guest.exitCode === null && guest.signalCode === null) guest.kill("SIGINT"); // toro stops its QEMU and exits 130
+    await ended;
+  };
   return new Promise((resolve, reject) => {
-    guest.stdout.on("data", (d) => {
+    guest.stdout!.on("data", (d) => {
       output += d;
-      if (ready.test(output)) resolve({ output: () => output, stop: () => guest.kill("SIGINT") });
+      if (ready.test(output)) resolve({ output: () => output, stop });
     });
-    guest.stderr.on("data", (d) => (output += d));
+    guest.stderr!.on("data", (d) => (output += d));
     guest.on("close", () => reject(new Error(`the guest ended before it was ready:\n${output}`)));
   });
 }

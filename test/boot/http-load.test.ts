@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { Agent, request } from "node:http";
-import { freePort, ROOT, startGuest, TORO } from "./helpers.ts";
+import { freePort, ROOT, startGuest, type RunningGuest } from "./helpers.ts";
 import { LossyTap, missingForNetns } from "./netns.ts";
 
 function get(port: number, path: string, agent: Agent): Promise<{ status: number; body: string }> {
@@ -45,7 +45,7 @@ test("examples/hello-http on QEMU's user network: 10 s of wrk load with 32 conne
     assert.deepEqual(load.errors, [], load.output);
     assert.equal((await get(port, "/?name=after", new Agent())).status, 200, "still serving after the load");
   } finally {
-    guest.stop();
+    await guest.stop();
   }
 });
 
@@ -55,22 +55,13 @@ test("examples/hello-http on a tap: 100 connections opened at once are all answe
   const missing = missingForNetns();
   if (missing) assert.fail(`${missing}; scripts/setup.sh installs iproute2 and nftables`);
   const namespace = new LossyTap({ hostAddress: "10.78.0.1", prefixLength: 24, lossPercent: 0 });
-  const guest = namespace.spawn(TORO, ["run", "examples/hello-http", "--net", `tap=${namespace.tap}`, "--ip", "10.78.0.2/24", "--timeout", "200s"], { cwd: ROOT });
+  let guest: RunningGuest | undefined;
   t.after(async () => {
-    if (guest.exitCode === null && guest.signalCode === null) {
-      const ended = new Promise((done) => guest.once("close", done));
-      guest.kill("SIGINT");
-      await ended;
-    }
+    await guest?.stop();
     namespace.destroy();
   });
-  let output = "";
-  guest.stdout!.on("data", (d) => (output += d));
-  guest.stderr!.on("data", (d) => (output += d));
-  await new Promise<void>((resolve, reject) => {
-    guest.stdout!.on("data", () => /serving HTTP on/.test(output) && resolve());
-    guest.on("close", (code) => reject(new Error(`the guest ended (${code}) before serving:\n${output}`)));
-  });
+  guest = await startGuest(["examples/hello-http", "--net", `tap=${namespace.tap}`, "--ip", "10.78.0.2/24", "--timeout", "200s"], /serving HTTP on/,
+    (command, args, options) => namespace.spawn(command, args, options));
   const peer = namespace.spawn(process.execPath, ["--import", "tsx", "test/boot/http-burst-peer.ts", "10.78.0.2", "100"], { cwd: ROOT });
   let report = "";
   peer.stdout!.on("data", (d) => (report += d));
@@ -78,5 +69,5 @@ test("examples/hello-http on a tap: 100 connections opened at once are all answe
   const code = await new Promise((done) => peer.on("close", done));
   assert.equal(code, 0, report);
   assert.deepEqual(JSON.parse(report), { answered: 100, failures: [] });
-  assert.doesNotMatch(output, /Uncaught|CPU fault/, output);
+  assert.doesNotMatch(guest.output(), /Uncaught|CPU fault/, guest.output());
 });

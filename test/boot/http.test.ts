@@ -1,8 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { request, Agent } from "node:http";
-import { freePort, ROOT, TORO } from "./helpers.ts";
+import { freePort, startGuest } from "./helpers.ts";
 
 function fetchFromHost(port: number, path: string, options: { method?: string; body?: Buffer; headers?: Record<string, string>; agent?: Agent } = {}) {
   return new Promise<{ status: number; body: Buffer; headers: Record<string, unknown> }>((resolve, reject) => {
@@ -20,15 +19,7 @@ function fetchFromHost(port: number, path: string, options: { method?: string; b
 test("examples/hello-http serves the host: GET, a query, a 10 MB POST streamed back, keep-alive, 5 at once, 431", { timeout: 300_000 }, async () => {
   const port = await freePort();
   // At the default guest memory (32 MiB): the echo streams, so the body is never held whole.
-  const guest = spawn(TORO, ["run", "examples/hello-http", "-p", `${port}:80`, "--timeout", "280s"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    guest.stdout.on("data", (d) => {
-      output += d;
-      if (/serving HTTP on 10\.0\.2\.15:80/.test(output)) resolve();
-    });
-    guest.on("close", () => reject(new Error(`the guest ended before serving:\n${output}`)));
-  });
+  const guest = await startGuest(["examples/hello-http", "-p", `${port}:80`, "--timeout", "280s"], /serving HTTP on 10\.0\.2\.15:80/);
   try {
     const hello = await fetchFromHost(port, "/");
     assert.equal(hello.status, 200);
@@ -55,6 +46,6 @@ test("examples/hello-http serves the host: GET, a query, a 10 MB POST streamed b
     const tooBig = await fetchFromHost(port, "/", { headers: { "x-big": "a".repeat(20000) } });
     assert.equal(tooBig.status, 431);
   } finally {
-    guest.kill("SIGINT");
+    await guest.stop();
   }
 });

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { ROOT, service, TORO } from "./helpers.ts";
+import { ROOT, service, startGuest, type RunningGuest } from "./helpers.ts";
 import { LossyTap, missingForNetns } from "./netns.ts";
 import { Fnv1a, PatternStream } from "../services/transfer-pattern.ts";
 
@@ -34,38 +34,22 @@ function peer(namespace: LossyTap, args: string[]): Promise<Record<string, strin
   });
 }
 
-/** Resolves once the guest's console matches `ready`; rejects if it ends first. */
-function whenReady(child: ChildProcess, ready: RegExp, output: () => string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", () => ready.test(output()) && resolve());
-    child.on("close", (code) => reject(new Error(`the guest ended (${code}) before it was ready:\n${output()}`)));
-  });
-}
-
 test("booted on a tap device inside a network namespace with 5% loss each way: 10 MB goes each way intact", { timeout: 15 * 60_000 }, async (t) => {
   const missing = missingForNetns();
   if (missing) assert.fail(`${missing}; scripts/setup.sh installs iproute2 and nftables`);
   const seed = (Date.now() % 0xfffffff) + 1;
   const namespace = new LossyTap({ hostAddress: "10.77.0.1", prefixLength: 24, lossPercent: 5 });
-  let guest: ChildProcess | undefined;
+  let guest: RunningGuest | undefined;
   t.after(async () => {
     for (const child of peers) child.kill("SIGKILL");
-    if (guest && guest.exitCode === null && guest.signalCode === null) {
-      const ended = new Promise((done) => guest!.once("close", done));
-      guest.kill("SIGINT"); // toro stops its QEMU and exits 130
-      await ended;
-    }
+    await guest?.stop();
     namespace.destroy();
   });
 
-  guest = namespace.spawn(TORO, [
-    "run", service("net-transfer"), "--net", `tap=${namespace.tap}`, "--ip", `${GUEST}/24`, "--gateway", "10.77.0.1",
+  guest = await startGuest([
+    service("net-transfer"), "--net", `tap=${namespace.tap}`, "--ip", `${GUEST}/24`, "--gateway", "10.77.0.1",
     "--timeout", "20m", "--", String(SIZE), String(seed),
-  ], { cwd: ROOT });
-  let output = "";
-  guest.stdout!.on("data", (d) => (output += d));
-  guest.stderr!.on("data", (d) => (output += d));
-  await whenReady(guest, /transfer service on 10\.77\.0\.2/, () => output);
+  ], /transfer service on 10\.77\.0\.2/, (command, args, options) => namespace.spawn(command, args, options));
 
   const toGuest = await peer(namespace, ["send", GUEST, "5001", String(SIZE), String(seed + 1)]);
   assert.equal(toGuest.answer, expectedHash(SIZE, seed + 1), "what the guest received (length and hash)");
@@ -77,5 +61,5 @@ test("booted on a tap device inside a network namespace with 5% loss each way: 1
   t.diagnostic(`dropped ${counters.toGuest.dropped} of ${counters.toGuest.packets} frames to the guest, ` +
     `${counters.fromGuest.dropped} of ${counters.fromGuest.packets} from it`);
   assert.ok(counters.toGuest.dropped > 0 && counters.fromGuest.dropped > 0, "the link really lost frames both ways");
-  assert.doesNotMatch(output, /Uncaught|CPU fault/, output);
+  assert.doesNotMatch(guest.output(), /Uncaught|CPU fault/, guest.output());
 });

@@ -453,15 +453,20 @@ export class Connection implements TcpStream {
       const holeEnd = i < this.sacked.length && seqLt(this.sacked[i][0], end) ? this.sacked[i][0] : end;
       const size = Math.min(this.peerMss, seqDiff(holeEnd, seq));
       if (size > room) return;
-      this.timing = undefined; // Karn's rule
-      if (seq === una) this.firstRetransmittedBefore = this.sndNxt;
-      const from = seq;
-      this.layer.send(this, TcpFlags.Ack | TcpFlags.Psh, from, this.receive.nextExpected, this.advertisedWindow(), undefined, size,
-        (target, at) => this.send.copyOut(from, target, at, size));
+      this.resend(seq, size);
       seq = seqAdd(seq, size);
-      this.highRxt = seq;
       room -= size;
     }
+  }
+
+  /** Send `size` bytes from `seq` again, noting how far this recovery has resent. */
+  private resend(seq: number, size: number): void {
+    this.timing = undefined; // Karn's rule
+    if (seq === this.send.unacknowledged) this.firstRetransmittedBefore = this.sndNxt;
+    const end = seqAdd(seq, size);
+    if (seqLt(this.highRxt, end)) this.highRxt = end;
+    this.layer.send(this, TcpFlags.Ack | TcpFlags.Psh, seq, this.receive.nextExpected, this.advertisedWindow(), undefined, size,
+      (target, at) => this.send.copyOut(seq, target, at, size));
   }
 
   private ourFinAcked(): void {
@@ -522,15 +527,10 @@ export class Connection implements TcpStream {
 
   /** Resend the oldest unacknowledged segment (fast retransmit, partial ACK, timeout). */
   private retransmitFirst(): void {
-    const una = this.send.unacknowledged;
     const dataInFlight = this.dataInFlight();
     this.timing = undefined; // Karn's rule
     if (dataInFlight > 0) {
-      const size = Math.min(this.peerMss, dataInFlight);
-      if (seqLt(this.highRxt, seqAdd(una, size))) this.highRxt = seqAdd(una, size);
-      this.firstRetransmittedBefore = this.sndNxt;
-      this.layer.send(this, TcpFlags.Ack | TcpFlags.Psh, una, this.receive.nextExpected, this.advertisedWindow(), undefined, size,
-        (target, at) => this.send.copyOut(una, target, at, size));
+      this.resend(this.send.unacknowledged, Math.min(this.peerMss, dataInFlight));
     } else if (this.finSent && !this.finAcked) {
       this.layer.send(this, TcpFlags.Fin | TcpFlags.Ack, this.finSeq, this.receive.nextExpected, this.advertisedWindow(), undefined, 0, undefined);
     }

@@ -8,7 +8,7 @@ import type { KeepAlive } from "../../devices/hardware.ts";
 import type { NetHost } from "../host.ts";
 import type { Ipv4Interface } from "../ipv4-interface.ts";
 import { IpProtocol } from "../wire/ipv4.ts";
-import { emitTcpOptions, TCP_MIN_HEADER_LENGTH, TcpFlags, TcpOptions, TcpSegment } from "../wire/tcp.ts";
+import { emitTcpOptions, TCP_MAX_OPTIONS_LENGTH, TCP_MIN_HEADER_LENGTH, TcpFlags, TcpOptions, TcpSegment } from "../wire/tcp.ts";
 import { MemoryBudget } from "./memory-budget.ts";
 import { Connection, DEFAULT_TUNING, type SegmentSender, type TcpTuning } from "./connection.ts";
 import { pickEphemeralPort } from "../ephemeral-port.ts";
@@ -38,6 +38,8 @@ export class TcpLayer implements SegmentSender {
   private readonly incoming = new TcpSegment();
   private readonly outgoing = new TcpSegment();
   private readonly options = new TcpOptions();
+  /** Where an outgoing segment's options are laid out once to learn their length (the segment writes them itself). */
+  private readonly optionScratch = new Uint8Array(TCP_MAX_OPTIONS_LENGTH);
 
   constructor(private readonly iface: Ipv4Interface, private readonly host: NetHost, private readonly keepAlive: KeepAlive, private readonly tuning: TcpTuning = DEFAULT_TUNING) {
     this.mss = iface.nic.mtu - IP_HEADER - TCP_MIN_HEADER_LENGTH;
@@ -111,8 +113,7 @@ export class TcpLayer implements SegmentSender {
 
   private emit(source: number, sourcePort: number, destination: number, destinationPort: number, flags: number, seq: number, ack: number,
     window: number, options: TcpOptions | undefined, payloadLength: number, fill: ((target: Uint8Array, at: number) => void) | undefined): void {
-    const optionBytes = new Uint8Array(40);
-    const optionLength = options ? emitTcpOptions(optionBytes, 0, options) : 0;
+    const optionLength = options ? emitTcpOptions(this.optionScratch, 0, options) : 0;
     const headerLength = TCP_MIN_HEADER_LENGTH + optionLength;
     this.iface.sendIpv4(destination, IpProtocol.Tcp, headerLength + payloadLength, (out) => {
       TcpSegment.emit(out, {
