@@ -34,6 +34,8 @@ export interface RunOptions {
   env: Record<string, string>;
   args: string[];
   trace: boolean;
+  /** Write the network card's frames, both ways, to this pcap file. */
+  capture: string | undefined;
   net: Network;
   forwards: PortForward[];
   disks: Disk[];
@@ -70,6 +72,7 @@ commands:
         --gateway ADDRESS   the default route with --ip
         --dns ADDRESS       a DNS server with --ip (repeatable)
         --trace             print the guest's boot timeline
+        --capture FILE      write the network card's frames to FILE (pcap, for Wireshark/tcpdump)
   build <service dir | file.ts> [-o image.elf]
         build one bootable ELF and print its path and size
   check <service dir | file.ts>
@@ -174,7 +177,7 @@ export function parseArgs(argv: string[]): Command {
   }
 
   const run: RunOptions = {
-    target: "", memoryMiB: 32, accel: "auto", machine: "microvm", timeoutMs: undefined, env: {}, args: [], trace: false,
+    target: "", memoryMiB: 32, accel: "auto", machine: "microvm", timeoutMs: undefined, env: {}, args: [], trace: false, capture: undefined,
     net: { mode: "user" }, forwards: [], disks: [], address: undefined,
   };
   let gateway: string | undefined;
@@ -195,7 +198,7 @@ export function parseArgs(argv: string[]): Command {
     const eq = word.indexOf("=");
     const flag = eq > 0 && word.startsWith("--") ? word.slice(0, eq) : word;
     const inline = eq > 0 && word.startsWith("--") ? word.slice(eq + 1) : undefined;
-    const runOnly = ["--mem", "--accel", "--machine", "--timeout", "--env", "--trace", "--net", "-p", "--publish", "--disk", "--ip", "--gateway", "--dns"];
+    const runOnly = ["--mem", "--accel", "--machine", "--timeout", "--env", "--trace", "--capture", "--net", "-p", "--publish", "--disk", "--ip", "--gateway", "--dns"];
     if (runOnly.includes(flag) && command !== "run") throw new CliError(`${flag} is an option of run, not ${command}`);
     let value: string;
     switch (flag) {
@@ -210,6 +213,7 @@ export function parseArgs(argv: string[]): Command {
       case "--timeout": [value, i] = flagValue(rest, i, flag, inline); run.timeoutMs = parseDuration(value); break;
       case "--env": [value, i] = flagValue(rest, i, flag, inline); parseEnv(value, run.env); break;
       case "--trace": run.trace = true; break;
+      case "--capture": [value, i] = flagValue(rest, i, flag, inline); run.capture = value; break;
       case "--net": [value, i] = flagValue(rest, i, flag, inline); run.net = parseNetwork(value); break;
       case "-p":
       case "--publish": [value, i] = flagValue(rest, i, flag, inline); run.forwards.push(parseForward(value)); break;
@@ -225,6 +229,7 @@ export function parseArgs(argv: string[]): Command {
   const target = positional[0];
   if (command === "build") return { name: "build", options: { target, output } };
   if (command === "check") return { name: "check", target };
+  if (run.capture !== undefined && run.net.mode === "none") throw new CliError(`--capture records the network card's frames; there is none with --net none`);
   if (run.forwards.length > 0 && run.net.mode !== "user") throw new CliError(`-p forwards ports on user networking only (--net ${run.net.mode} was given)`);
   if ((gateway || dns.length) && !run.address) throw new CliError(`--gateway and --dns go with --ip (without --ip, DHCP provides them)`);
   if (run.address) run.address = { ...run.address, gateway, dns };

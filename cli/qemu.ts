@@ -23,6 +23,8 @@ export interface VmConfig {
   net: Network | UdpWire;
   forwards: PortForward[];
   disks: Disk[];
+  /** A pcap file for the card's frames (QEMU's filter-dump), or none. */
+  capture?: string;
 }
 
 /** QEMU splits option values at commas; a literal comma is written twice. */
@@ -49,6 +51,7 @@ export function deviceArgs(vm: VmConfig): string[] {
       : ["dgram", "id=net0", "local.type=inet", "local.host=127.0.0.1", `local.port=${net.localPort}`,
         "remote.type=inet", "remote.host=127.0.0.1", `remote.port=${net.remotePort}`];
     args.push("-netdev", backend.join(","), "-device", device("net", ",netdev=net0"));
+    if (vm.capture) args.push("-object", `filter-dump,id=capture0,netdev=net0,file=${escapeOption(vm.capture)}`);
   }
   vm.disks.forEach((disk, i) => {
     // discard=unmap passes the guest's discards on to the image file (as holes).

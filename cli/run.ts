@@ -53,8 +53,8 @@ export function vmConfig(image: string, options: RunOptions, log: (line: string)
       throw new CliError(`--disk ${disk.path}: ${existsSync(disk.path) ? "not " + (disk.readOnly ? "readable" : "readable and writable") : "no such file"}`);
     }
   }
-  const { machine, memoryMiB, net, forwards, disks } = options;
-  return { image, memoryMiB, accel: choice.accel, machine, cmdline, net, forwards, disks };
+  const { machine, memoryMiB, net, forwards, disks, capture } = options;
+  return { image, memoryMiB, accel: choice.accel, machine, cmdline, net, forwards, disks, capture };
 }
 
 export function runVm(vm: VmConfig, timeoutMs: number | undefined, io: RunIo): Promise<number> {

@@ -10,7 +10,7 @@ test("run takes its flags, repeated --env, and the service's arguments after --"
   if (c.name !== "run") return;
   assert.deepEqual(c.options, {
     target: "svc", memoryMiB: 16, accel: "tcg", machine: "q35", timeoutMs: 2000,
-    env: { A: "1", B: "x=y" }, args: ["--not-a-flag", "two"], trace: false,
+    env: { A: "1", B: "x=y" }, args: ["--not-a-flag", "two"], trace: false, capture: undefined,
     net: { mode: "user" }, forwards: [], disks: [], address: undefined,
   });
 });
@@ -34,6 +34,13 @@ test("devices: --net, -p port forwards and --disk", () => {
   assert.deepEqual(tap.name === "run" && tap.options.net, { mode: "tap", ifname: "tap7" });
   const none = parseArgs(["run", "svc", "--net", "none"]);
   assert.deepEqual(none.name === "run" && none.options.net, { mode: "none" });
+});
+
+test("--capture names a pcap file for the card's frames, and needs a card", () => {
+  const c = parseArgs(["run", "svc", "--capture", "out,1.pcap"]);
+  assert.equal(c.name === "run" && c.options.capture, "out,1.pcap");
+  assert.throws(() => parseArgs(["run", "svc", "--net", "none", "--capture=x.pcap"]), CliError);
+  assert.throws(() => parseArgs(["build", "svc", "--capture=x.pcap"]), /option of run/);
 });
 
 test("a static address: --ip with --gateway and repeated --dns", async () => {

@@ -89,6 +89,8 @@ test("QEMU gets the virtio devices for the machine type, with commas in paths es
   ]);
   const tap = deviceArgs({ ...base, machine: "microvm", net: { mode: "tap", ifname: "tap3" }, forwards: [], disks: [] });
   assert.deepEqual(tap.slice(4), ["-netdev", "tap,id=net0,ifname=tap3,script=no,downscript=no", "-device", "virtio-net-device,netdev=net0"]);
+  const captured = deviceArgs({ ...base, machine: "microvm", net: { mode: "user" }, forwards: [], disks: [], capture: "/tmp/a,b.pcap" });
+  assert.deepEqual(captured.slice(8), ["-object", "filter-dump,id=capture0,netdev=net0,file=/tmp/a,,b.pcap"]);
   // Tests that play the other end of the cable get the frames as UDP datagrams.
   const udp = deviceArgs({ ...base, machine: "q35", net: { mode: "udp", localPort: 4001, remotePort: 4002 }, forwards: [], disks: [] });
   assert.deepEqual(udp.slice(2), [

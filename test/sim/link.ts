@@ -13,7 +13,7 @@ export class SimulatedNic implements NetworkInterface {
   constructor(readonly name: string, readonly mac: Uint8Array) {}
 
   send(frame: Uint8Array): boolean {
-    const copy = Uint8Array.from(frame);
+    const copy = frame.slice();
     this.sent.push(copy);
     const peer = this.peer;
     if (peer) queueMicrotask(() => peer.deliver([copy]));

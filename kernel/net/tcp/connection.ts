@@ -135,6 +135,8 @@ export class Connection implements TcpStream {
   private finAcked = false;
   private finSeq = 0;
   private noDelay = false;
+  /** Where the latest segment shorter than the MSS ended (Minshall's Nagle: at most one small segment unacknowledged). */
+  private smallSentEnd = 0;
   private peerOfferedScaling = false;
   /** The keep-alive handle was given back (at TIME-WAIT or at the end). */
   private released = false;
@@ -163,6 +165,7 @@ export class Connection implements TcpStream {
     this.remoteAddress = formatIpv4(remote);
     this.iss = Math.floor(host.random() * 2 ** 32) >>> 0;
     this.sndNxt = this.iss;
+    this.smallSentEnd = this.iss;
     this.state = passive ? "SYN-RECEIVED" : "SYN-SENT";
     this.closed = new Promise((resolve, reject) => {
       this.resolveClosed = resolve;
@@ -491,12 +494,27 @@ export class Connection implements TcpStream {
         break;
       }
       const size = Math.min(this.peerMss, unsent, window);
-      // Nagle (RFC 1122 4.2.3.4): hold back a small segment while data is unacknowledged, unless told not to or closing.
-      if (size < this.peerMss && flight > 0 && !this.noDelay && !this.endRequested) break;
+      if (size < this.peerMss) {
+        if (this.holdsSmallSegment(flight)) break;
+        this.smallSentEnd = seqAdd(this.sndNxt, size);
+      }
       this.sendData(this.sndNxt, size, size === unsent);
       this.sndNxt = seqAdd(this.sndNxt, size);
     }
     this.maybeSendFin();
+  }
+
+  /**
+   * Nagle (RFC 1122 4.2.3.4) as Minshall refined it, and as Linux does it: a
+   * small segment waits while an earlier small one is unacknowledged, unless
+   * told not to or closing. Plain Nagle would hold the tail of every answer
+   * of a few full segments until they were all acknowledged, which is a
+   * delayed-ACK timeout (40-200 ms) against a peer that acknowledges every
+   * other segment.
+   */
+  private holdsSmallSegment(flight: number): boolean {
+    if (flight === 0 || this.noDelay || this.endRequested) return false;
+    return seqGt(this.smallSentEnd, this.send.unacknowledged) && seqLe(this.smallSentEnd, this.sndNxt);
   }
 
   private sendData(seq: number, size: number, push: boolean): void {

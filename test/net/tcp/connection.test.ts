@@ -173,6 +173,52 @@ test("100 connections at once to one listener, over a lossy link, each echoed in
   assert.ok(results.every(Boolean));
 });
 
+/** Payload lengths of the data segments `from` sent, with the virtual time of each. */
+function dataSegments(from: "a" | "b", now: () => number) {
+  const sent: { length: number; at: number }[] = [];
+  const watch = (side: "a" | "b", frame: Uint8Array) => {
+    if (side !== from) return;
+    const ip = new Ipv4Packet().wrap(new EthernetFrame().wrap(frame).payload);
+    if (ip.protocol !== IpProtocol.Tcp) return;
+    const length = new TcpSegment().wrap(ip.payload).payloadLength;
+    if (length > 0) sent.push({ length, at: now() });
+  };
+  return { sent, watch };
+}
+
+test("Nagle holds a small segment only while an earlier small one is unacknowledged (Minshall)", async () => {
+  const segments = dataSegments("b", () => net.clock.now);
+  const net = network({ watch: segments.watch });
+  const { clock, a, b } = net;
+  // An answer of a few full segments and a tail, to a peer that delays its ACKs: the tail goes at once.
+  const answer = new Uint8Array(7 * 1460 + 140).fill(0x61);
+  let server: Connection | undefined;
+  b.listen(80, (c) => (server = c));
+  let client: Connection | undefined;
+  a.connect(B, 80).then((c) => (client = c));
+  await clock.run(() => server !== undefined && client !== undefined);
+  const start = clock.now;
+  let received = 0;
+  client!.onReadable(() => {
+    for (let chunk = client!.tryRead(); chunk; chunk = client!.tryRead()) received += chunk.length;
+  });
+  void server!.write(answer);
+  await clock.run(() => received === answer.length);
+  assert.ok(clock.now - start < 10, `the answer took ${clock.now - start} ms of virtual time (a delayed ACK is 40)`);
+  assert.deepEqual(segments.sent.map((s) => s.length), [1460, 1460, 1460, 1460, 1460, 1460, 1460, 140]);
+
+  // Small writes in a row: the first goes at once, the rest wait for its ACK and go together.
+  segments.sent.length = 0;
+  received = 0;
+  void server!.write("x");
+  await clock.run(() => segments.sent.length === 1);
+  void server!.write("y");
+  void server!.write("z");
+  await clock.run(() => received === 3);
+  assert.deepEqual(segments.sent.map((s) => s.length), [1, 2]);
+  assert.ok(segments.sent[1].at >= segments.sent[0].at + 2, "the second small segment waited for the first one's ACK");
+});
+
 test("a SYN flood from hosts that never answer does not lock a real client out", async () => {
   const { clock, a, b } = network({}, 9);
   let accepted = 0;
