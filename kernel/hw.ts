@@ -31,6 +31,8 @@ export interface Hardware {
   /** The table that maps bundle lines to TypeScript lines (see source-lines.ts). */
   lineMap(): ArrayBuffer;
   memory(): MemoryInfo;
+  /** Nanoseconds this core has spent halted, waiting for work, since the boot. */
+  idleTime(): number;
   /**
    * Hand the host the event loop: after draining microtasks it calls `turn`,
    * and sleeps until the deadline `turn` returns (see event-loop.ts for the

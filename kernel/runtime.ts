@@ -37,6 +37,23 @@ export function memoryUsage(): MemoryUsage {
   return { totalBytes: m.pagesTotal * m.pageSize, freeBytes: m.pagesFree * m.pageSize, heapBytes: m.heapBytes };
 }
 
+export interface CpuUsage {
+  /** Milliseconds this core ran code (the kernel's and the service's) since the boot. */
+  busyMs: number;
+  /** Milliseconds it was halted with nothing to do. */
+  idleMs: number;
+}
+
+/**
+ * Where the core's time went since the boot, as Node's process.cpuUsage()
+ * tells a process: take two readings and subtract to see what a piece of
+ * work cost, or how busy the service is.
+ */
+export function cpuUsage(): CpuUsage {
+  const idleMs = hw.idleTime() / 1e6;
+  return { busyMs: hw.now() / 1e6 - idleMs, idleMs };
+}
+
 /** The boot timeline: milliseconds from the VM's first instruction to each named point. */
 export function bootTimeline(): { name: string; ms: number }[] {
   return hw.marks().map(([name, ns]) => ({ name, ms: ns / 1e6 }));

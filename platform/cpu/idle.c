@@ -11,6 +11,7 @@ static int device_interrupt_pending(const struct cpu *c) {
 
 void platform_idle_until(uint64_t deadline_ns) {
     struct cpu *c = this_cpu();
+    uint64_t since = clock_ns();
     for (;;) {
         /* Checked with interrupts off, and sti's shadow covers hlt: an interrupt
            that comes after this check still wakes the halt below. */
@@ -22,5 +23,6 @@ void platform_idle_until(uint64_t deadline_ns) {
         sti_hlt();
     }
     lapic_timer_stop();
+    c->idle_ns += clock_ns() - since;
     sti();
 }

@@ -30,6 +30,8 @@ struct cpu {
     /* Level-triggered lines are masked from their interrupt until their handler ran. */
     uint32_t level_lines;
     int next_message_vector;
+    /* Nanoseconds spent halted in platform_idle_until: the rest of the uptime ran code. */
+    uint64_t idle_ns;
     struct heap heap;
     struct tss tss;
     /* musl reaches its thread block through %fs; see libc/thread.c. */

@@ -84,6 +84,8 @@ static JSValue hw_line_map(ARGS) {
     return JS_NewArrayBufferCopy(c, toro_linemap, (size_t)(toro_linemap_end - toro_linemap));
 }
 
+static JSValue hw_idle_time(ARGS) { return JS_NewFloat64(c, (double)this_cpu()->idle_ns); }
+
 static JSValue hw_memory(ARGS) {
     JSValue o = JS_NewObject(c);
     JS_SetPropertyStr(c, o, "pageSize", JS_NewInt32(c, PAGE_SIZE));
@@ -249,6 +251,7 @@ static const JSCFunctionListEntry hw_functions[] = {
     JS_CFUNC_DEF("marks", 0, hw_marks),
     JS_CFUNC_DEF("lineMap", 0, hw_line_map),
     JS_CFUNC_DEF("memory", 0, hw_memory),
+    JS_CFUNC_DEF("idleTime", 0, hw_idle_time),
     JS_CFUNC_DEF("setLoop", 2, hw_set_loop),
     JS_CFUNC_DEF("in8", 1, hw_in8),
     JS_CFUNC_DEF("in16", 1, hw_in16),

@@ -38,4 +38,10 @@ test("a service sleeping 5 s leaves the host CPU idle (halt, no tick, no busy wa
   const share = (last.cpu - start.cpu) / ((last.at - start.at) / 1000);
   console.log(`# host CPU while the guest sleeps: ${(share * 100).toFixed(1)}% of a core`);
   assert.ok(share < 0.5, `the idle guest used ${(share * 100).toFixed(1)}% of a core`);
+  // The guest's own account (cpuUsage): the sleep was mostly halted; a busy loop never halts.
+  const [, asleepIdle, asleepBusy] = /asleep: idle ([\d.]+) ms, busy ([\d.]+) ms/.exec(out)!.map(Number);
+  assert.ok(asleepIdle >= woke / 2 && asleepIdle + asleepBusy <= woke + 1, out);
+  const [, spinIdle, spinBusy] = /spinning: idle ([\d.]+) ms, busy ([\d.]+) ms/.exec(out)!.map(Number);
+  assert.equal(spinIdle, 0, out);
+  assert.ok(spinBusy >= 200, out);
 });
