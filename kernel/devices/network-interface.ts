@@ -20,6 +20,13 @@ export interface NetworkInterface {
    */
   send(frame: Uint8Array): boolean;
   /**
+   * Queue a frame of `length` bytes that `fill` writes in place, into the
+   * card's own transmit buffer (zeroed, valid only during the call): the
+   * IP stack builds its frames this way, with no copy. False, without
+   * calling `fill`, when the transmit queue is full.
+   */
+  transmit(length: number, fill: (frame: Uint8Array) => void): boolean;
+  /**
    * Receive frames. The handler gets the frames that arrived together; each
    * view is valid only during the call (its buffer then goes back to the card).
    * Listening keeps the service alive, as a listening socket does, unless

@@ -101,10 +101,22 @@ export class Ipv4Interface {
       this.drop(`a packet to ${formatIpv4(destination)}: the interface has no address yet`);
       return;
     }
-    const payload = new Uint8Array(payloadLength);
-    fill(payload);
     const room = (this.nic.mtu - IPV4_MIN_HEADER_LENGTH) & ~7;
     const identification = this.identification = (this.identification + 1) & 0xffff;
+    // The common case, one packet to a known neighbour: built in place in the card's buffer, with no copies.
+    const mac = payloadLength <= room ? this.resolvedMac(destination) : undefined;
+    if (mac) {
+      const sent = this.nic.transmit(ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH + payloadLength, (frame) => {
+        EthernetFrame.emit(frame, mac, this.nic.mac, EtherType.Ipv4);
+        const packet = frame.subarray(ETHERNET_HEADER_LENGTH);
+        Ipv4Packet.emit(packet, { source, destination, protocol, payloadLength, identification, dontFragment: true });
+        fill(packet.subarray(IPV4_MIN_HEADER_LENGTH));
+      });
+      this.counted(sent);
+      return;
+    }
+    const payload = new Uint8Array(payloadLength);
+    fill(payload);
     for (let offset = 0; offset < payloadLength || offset === 0; offset += room) {
       const length = Math.min(room, payloadLength - offset);
       const packet = new Uint8Array(IPV4_MIN_HEADER_LENGTH + length);
@@ -119,14 +131,26 @@ export class Ipv4Interface {
     }
   }
 
+  /** The Ethernet address a packet to `destination` goes to now: broadcast, or a neighbour ARP knows; else undefined. */
+  private resolvedMac(destination: number): Uint8Array | undefined {
+    if (destination === BROADCAST || this.isSubnetBroadcast(destination)) return BROADCAST_MAC;
+    const nextHop = this.nextHop(destination);
+    return nextHop === undefined ? undefined : this.arp.lookup(nextHop, this.host.nowMs());
+  }
+
+  /** The destination itself when it is on our subnet, else the gateway (undefined: no route). */
+  private nextHop(destination: number): number | undefined {
+    const config = this.config!;
+    const mask = netmask(config.prefixLength);
+    return ((destination & mask) >>> 0) === ((config.address & mask) >>> 0) ? destination : config.gateway;
+  }
+
   private route(destination: number, packet: Uint8Array): void {
     if (destination === BROADCAST || this.isSubnetBroadcast(destination)) {
       this.transmit(BROADCAST_MAC, EtherType.Ipv4, packet);
       return;
     }
-    const config = this.config!;
-    const mask = netmask(config.prefixLength);
-    const nextHop = ((destination & mask) >>> 0) === ((config.address & mask) >>> 0) ? destination : config.gateway;
+    const nextHop = this.nextHop(destination);
     if (nextHop === undefined) {
       this.drop(`a packet to ${formatIpv4(destination)}: no route (no gateway)`);
       return;
@@ -148,10 +172,14 @@ export class Ipv4Interface {
   }
 
   private transmit(mac: Uint8Array, etherType: number, payload: Uint8Array): void {
-    const frame = new Uint8Array(ETHERNET_HEADER_LENGTH + payload.length);
-    EthernetFrame.emit(frame, mac, this.nic.mac, etherType);
-    frame.set(payload, ETHERNET_HEADER_LENGTH);
-    if (this.nic.send(frame)) this.counters.framesOut++;
+    this.counted(this.nic.transmit(ETHERNET_HEADER_LENGTH + payload.length, (frame) => {
+      EthernetFrame.emit(frame, mac, this.nic.mac, etherType);
+      frame.set(payload, ETHERNET_HEADER_LENGTH);
+    }));
+  }
+
+  private counted(sent: boolean): void {
+    if (sent) this.counters.framesOut++;
     else this.drop("a frame: the transmit queue is full");
   }
 

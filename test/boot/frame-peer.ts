@@ -65,6 +65,13 @@ export class UdpCable implements NetworkInterface {
     return true;
   }
 
+  transmit(length: number, fill: (frame: Uint8Array) => void): boolean {
+    const frame = new Uint8Array(length);
+    fill(frame);
+    this.inject(frame);
+    return true;
+  }
+
   onReceive(handler: (frames: Uint8Array[]) => void): void {
     this.handler = handler;
   }

@@ -12,6 +12,12 @@ export class SimulatedNic implements NetworkInterface {
 
   constructor(readonly name: string, readonly mac: Uint8Array) {}
 
+  transmit(length: number, fill: (frame: Uint8Array) => void): boolean {
+    const frame = new Uint8Array(length);
+    fill(frame);
+    return this.send(frame);
+  }
+
   send(frame: Uint8Array): boolean {
     const copy = frame.slice();
     this.sent.push(copy);

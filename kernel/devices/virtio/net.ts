@@ -66,17 +66,27 @@ export class VirtioNet implements NetworkInterface {
   }
 
   send(frame: Uint8Array): boolean {
-    if (frame.length < ETHERNET_HEADER || frame.length > ETHERNET_HEADER + this.mtu) {
-      throw new RangeError(`${this.name}: a frame is ${ETHERNET_HEADER} to ${ETHERNET_HEADER + this.mtu} bytes, not ${frame.length}`);
+    return this.transmit(frame.length, (out) => out.set(frame));
+  }
+
+  transmit(length: number, fill: (frame: Uint8Array) => void): boolean {
+    if (length < ETHERNET_HEADER || length > ETHERNET_HEADER + this.mtu) {
+      throw new RangeError(`${this.name}: a frame is ${ETHERNET_HEADER} to ${ETHERNET_HEADER + this.mtu} bytes, not ${length}`);
     }
     const slot = this.txSlots.take();
     if (!slot) {
       this.blocked = true;
       return false;
     }
-    slot.bytes.fill(0, 0, NET_HEADER); // no checksum offload, no segmentation
-    slot.bytes.set(frame, NET_HEADER);
-    this.tx.submit([{ phys: slot.phys, length: NET_HEADER + frame.length }], [], slot);
+    // The header's zeros say: no checksum offload, no segmentation.
+    slot.bytes.fill(0, 0, NET_HEADER + length);
+    try {
+      fill(slot.bytes.subarray(NET_HEADER, NET_HEADER + length));
+    } catch (error) {
+      this.txSlots.give(slot);
+      throw error;
+    }
+    this.tx.submit([{ phys: slot.phys, length: NET_HEADER + length }], [], slot);
     this.scheduleKick();
     return true;
   }
