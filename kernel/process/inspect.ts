@@ -74,18 +74,18 @@ function formatKey(key: string | symbol): string {
   return IDENTIFIER.test(key) ? key : quoteString(key);
 }
 
-function formatProperty(ctx: Context, obj: object, key: string | symbol, level: number): string {
+function formatProperty(ctx: Context, obj: object, key: string | symbol, level: number, label = formatKey(key)): string {
   const d = Object.getOwnPropertyDescriptor(obj, key)!;
   let shown: string;
   if (d.get || d.set) shown = d.get && d.set ? "[Getter/Setter]" : d.get ? "[Getter]" : "[Setter]";
   else shown = formatValue(ctx, d.value, level + 1, true);
-  return `${formatKey(key)}: ${shown}`;
+  return `${label}: ${shown}`;
 }
 
-function ownEntries(ctx: Context, obj: object, level: number, skipIndices: boolean): string[] {
+function ownEntries(ctx: Context, obj: object, level: number, skipIndices: boolean, skip: string[] = []): string[] {
   const out: string[] = [];
   for (const key of Object.keys(obj)) {
-    if (skipIndices && /^(0|[1-9]\d*)$/.test(key)) continue;
+    if ((skipIndices && /^(0|[1-9]\d*)$/.test(key)) || skip.includes(key)) continue;
     out.push(formatProperty(ctx, obj, key, level));
   }
   for (const sym of Object.getOwnPropertySymbols(obj)) {
@@ -112,11 +112,24 @@ function errorName(err: Error): string {
   return inherited && ctor && ctor !== name ? ctor : name;
 }
 
-function formatError(ctx: Context, err: Error): string {
+/**
+ * The message and stack, then, as Node shows them, the error's own enumerable
+ * properties, its `[cause]` and an AggregateError's `[errors]`, each with its
+ * own stack; a cycle shows as [Circular] and nesting stops at the depth.
+ */
+function formatError(ctx: Context, err: Error, level: number): string {
   const stack = typeof err.stack === "string" ? err.stack : "";
   const head = `${errorName(err)}: ${err.message ?? ""}`.replace(/: $/, "");
   const body = stack ? ctx.mapStack(stack).replace(/\n$/, "") : "";
-  return body ? `${head}\n${body}` : `[${head}]`;
+  const shown = body ? `${head}\n${body}` : `[${head}]`;
+  // The head shows the name and the message already, as Node leaves them out when its stack shows them.
+  const extras = ownEntries(ctx, err, level, false, ["name", "message", "stack"]);
+  for (const key of ["cause", "errors"]) {
+    const d = Object.getOwnPropertyDescriptor(err, key);
+    if (!d || d.enumerable || (key === "errors" && !Array.isArray(d.value))) continue;
+    extras.push(formatProperty(ctx, err, key, level, `[${key}]`));
+  }
+  return extras.length > 0 ? wrap(extras, "{", "}", level, shown) : shown;
 }
 
 /** Join entries on one line when they fit, else one per line (numbers packed in rows). */
@@ -125,14 +138,15 @@ function wrap(entries: string[], open: string, close: string, level: number, pre
   if (entries.length === 0) return `${start}${open}${close}`;
   const single = `${start}${open} ${entries.join(", ")} ${close}`;
   if (single.length + level * 2 <= BREAK_LENGTH && !single.includes("\n")) return single;
-  const indent = "  ".repeat(level + 1);
+  // Indented relative to the enclosing value, which indents this whole text again when it is nested.
+  const indent = "  ";
   const lines: string[] = [];
   const short = entries.length > 6 && entries.every((e) => e.length <= 6);
   if (short) {
     let line = "";
     for (const e of entries) {
       const next = line ? `${line}, ${e}` : e;
-      if (indent.length + next.length + 1 > BREAK_LENGTH && line) {
+      if ((level + 1) * 2 + next.length + 1 > BREAK_LENGTH && line) {
         lines.push(line + ",");
         line = e;
       } else line = next;
@@ -141,7 +155,7 @@ function wrap(entries: string[], open: string, close: string, level: number, pre
   } else {
     entries.forEach((e, i) => lines.push(e.replace(/\n/g, "\n" + indent) + (i < entries.length - 1 ? "," : "")));
   }
-  return `${start}${open}\n${lines.map((l) => indent + l).join("\n")}\n${"  ".repeat(level)}${close}`;
+  return `${start}${open}\n${lines.map((l) => indent + l).join("\n")}\n${close}`;
 }
 
 function limited<T>(items: T[], show: (item: T) => string): string[] {
@@ -157,7 +171,15 @@ function formatValue(ctx: Context, value: unknown, level: number, nested: boolea
   const obj = value as object;
   if (ctx.seen.includes(obj)) return "[Circular]";
 
-  if (obj instanceof Error) return nested && level > ctx.depth ? `[${obj.name}: ${obj.message}]` : formatError(ctx, obj);
+  if (obj instanceof Error) {
+    if (nested && level > ctx.depth) return `[${obj.name}: ${obj.message}]`;
+    ctx.seen.push(obj);
+    try {
+      return formatError(ctx, obj, level);
+    } finally {
+      ctx.seen.pop();
+    }
+  }
   if (obj instanceof Date) return isNaN(obj.getTime()) ? "Invalid Date" : obj.toISOString();
   if (obj instanceof RegExp) return obj.toString();
   if (obj instanceof Promise) return "Promise { <state unknown> }";

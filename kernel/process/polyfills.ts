@@ -1,7 +1,8 @@
 /**
  * The ES2022/ES2023 built-ins QuickJS 2021-03-27 lacks and TypeScript users
- * reach for: `at`, `Object.hasOwn`, `findLast`/`findLastIndex`, and the
- * copying array methods (`toSorted`, `toReversed`, `toSpliced`, `with`).
+ * reach for: `at`, `Object.hasOwn`, `findLast`/`findLastIndex`, the
+ * copying array methods (`toSorted`, `toReversed`, `toSpliced`, `with`),
+ * and the `cause` option of the error constructors.
  * Each follows its specification's steps; installed only where missing,
  * non-enumerable like the built-ins.
  */
@@ -74,3 +75,46 @@ define(TypedArrayPrototype, "with", function (this: Typed, index: number, value:
   copy[k] = value;
   return copy;
 });
+
+/**
+ * `new Error(message, { cause })` keeps `cause` (ES2022 InstallErrorCause), which QuickJS
+ * 2021-03-27 ignores. Each error constructor is replaced by a function that makes the
+ * native error and then installs the cause; it shares the native prototype, so
+ * `instanceof`, subclasses and the errors the engine throws are unchanged.
+ */
+function installErrorCause(): void {
+  if ("cause" in new Error("", { cause: 0 })) return;
+  const globals = globalThis as unknown as Record<string, Function>;
+  const replaced = new Map<Function, Function>();
+  // Where the options argument is: after the message, and after the errors for AggregateError.
+  const constructors: [string, number][] = [["Error", 1], ["EvalError", 1], ["RangeError", 1], ["ReferenceError", 1],
+    ["SyntaxError", 1], ["TypeError", 1], ["URIError", 1], ["AggregateError", 2]];
+  for (const [name, optionsAt] of constructors) {
+    const Native = globals[name];
+    if (typeof Native !== "function") continue;
+    const Replacement = function (this: unknown, ...args: unknown[]) {
+      const error = Reflect.construct(Native, args, new.target ?? Replacement) as Error;
+      const options = args[optionsAt];
+      if (typeof options === "object" && options !== null && "cause" in options) {
+        Object.defineProperty(error, "cause", { value: (options as { cause: unknown }).cause, writable: true, configurable: true, enumerable: false });
+      }
+      // The stack starts where the error was made, as with the native constructor: without
+      // the frames of Reflect.construct and of this function.
+      const stack = error.stack;
+      if (typeof stack === "string" && stack.startsWith("    at construct (native)\n")) {
+        const second = stack.indexOf("\n", stack.indexOf("\n") + 1);
+        error.stack = second < 0 ? "" : stack.slice(second + 1);
+      }
+      return error;
+    };
+    Object.defineProperty(Replacement, "name", { value: name });
+    Object.defineProperty(Replacement, "length", { value: Native.length });
+    Object.defineProperty(Replacement, "prototype", { value: Native.prototype, writable: false, enumerable: false, configurable: false });
+    Object.defineProperty(Native.prototype, "constructor", { value: Replacement, writable: true, configurable: true, enumerable: false });
+    const parent = Object.getPrototypeOf(Native);
+    Object.setPrototypeOf(Replacement, replaced.get(parent) ?? parent);
+    replaced.set(Native, Replacement);
+    Object.defineProperty(globals, name, { value: Replacement, writable: true, configurable: true, enumerable: false });
+  }
+}
+installErrorCause();

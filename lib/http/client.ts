@@ -37,10 +37,7 @@ const BODY_HEADERS = ["content-encoding", "content-language", "content-location"
 
 /** TypeError("fetch failed") with the reason as its `cause`, as Node's fetch reports a network error. */
 export function fetchFailed(cause: unknown): TypeError {
-  const error = new TypeError("fetch failed");
-  // QuickJS 2021-03-27 ignores the `cause` option of Error constructors: set it as they would.
-  Object.defineProperty(error, "cause", { value: cause, writable: true, configurable: true });
-  return error;
+  return new TypeError("fetch failed", { cause });
 }
 
 // Only plain HTTP: a clear TypeError for the rest, https above all.

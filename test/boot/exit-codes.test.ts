@@ -38,6 +38,27 @@ test("an uncaught error prints its message and a stack in TypeScript lines, and 
   assert.doesNotMatch(r.stdout, /bundle\.js/);
 });
 
+test("an uncaught error's cause chain is printed after its stack, each cause with its TypeScript lines", async () => {
+  const file = service("crash-cause");
+  const r = await toro(["run", file]);
+  assert.equal(r.code, 1);
+  const at = (fn: string, marker: string) => `at ${fn} \\(test/services/crash-cause\\.ts:${lineOf(file, marker)}\\)`;
+  assert.match(r.stdout, new RegExp([
+    "^loading",
+    "Uncaught ConfigError: loading config failed",
+    `    ${at("loadConfig", "wrap")}`,
+    `    ${at("<anonymous>", "call")} \\{`,
+    "  \\[cause\\]: SyntaxError: unexpected token o in config",
+    `      ${at("parseConfig", "parse")}`,
+    `      ${at("loadConfig", "read")}`,
+    `      ${at("<anonymous>", "call")} \\{`,
+    "    \\[cause\\]: \\{ offset: 0 \\}",
+    "  \\}",
+    "\\}\\n$",
+  ].join("\n")), r.stdout);
+  assert.doesNotMatch(r.stdout, /bundle\.js|polyfills|construct/);
+});
+
 test("an unhandled rejection is reported as uncaught (in promise), and exits 1", async () => {
   const file = service("reject");
   const r = await toro(["run", file]);

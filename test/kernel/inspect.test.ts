@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "../../kernel/process/inspect.ts";
 import { format } from "../../kernel/process/format.ts";
+import { describeUncaught } from "../../kernel/process/uncaught.ts";
 
 // Expected strings are what Node's util.inspect prints for the same values.
 const cases: [string, unknown, string][] = [
@@ -66,6 +67,65 @@ test("inspect: an Error subclass shows its class, as in Node; an own name wins",
   assert.equal(inspect(stackless(new ValidationError("x"))), "[ValidationError: x]");
   assert.equal(inspect(stackless(new Named("y"))), "[Custom: y]");
   assert.equal(inspect(stackless(new RangeError("z"))), "[RangeError: z]");
+});
+
+test("inspect: an error's cause chain follows its stack, each with its own mapped stack, as in Node", () => {
+  const withStack = <E extends Error>(e: E, line: number) => ((e.stack = `    at f (bundle.js:${line})\n`), e);
+  const root = withStack(new TypeError("connection refused", { cause: "ECONNREFUSED" }), 1);
+  const err = withStack(new Error("loading config failed", { cause: root }), 2);
+  const mapStack = (s: string) => s.replace(/bundle\.js:(\d+)/, (_, n) => `main.ts:${Number(n) * 10}`);
+  assert.equal(inspect(err, { mapStack }), [
+    "Error: loading config failed",
+    "    at f (main.ts:20) {",
+    "  [cause]: TypeError: connection refused",
+    "      at f (main.ts:10) {",
+    "    [cause]: 'ECONNREFUSED'",
+    "  }",
+    "}",
+  ].join("\n"));
+});
+
+test("inspect: an error shows its own properties; a cause that is not an error, or stackless, fits on one line", () => {
+  const err = Object.assign(new Error("with code", { cause: { reason: 1 } }), { code: "E1" });
+  err.stack = "";
+  assert.equal(inspect(err), "[Error: with code] { code: 'E1', [cause]: { reason: 1 } }");
+});
+
+test("inspect: a cycle of causes ends in [Circular], and a long chain at the depth", () => {
+  const a = new Error("a");
+  const b = new Error("b", { cause: a });
+  Object.defineProperty(a, "cause", { value: b });
+  a.stack = b.stack = "";
+  assert.equal(inspect(b), "[Error: b] { [cause]: [Error: a] { [cause]: [Circular] } }");
+  let chain = new Error("level 0");
+  for (let i = 1; i <= 8; i++) chain = new Error(`level ${i}`, { cause: chain });
+  const shown = inspect(chain, { depth: 5, mapStack: () => "" });
+  assert.match(shown, /\[cause\]: \[Error: level 2\]/);
+  assert.doesNotMatch(shown, /level 1/);
+});
+
+test("inspect: an AggregateError shows its errors", () => {
+  const err = new AggregateError([new RangeError("x"), 5], "all failed");
+  for (const e of [err, ...err.errors]) if (e instanceof Error) e.stack = "    at f (bundle.js:1)\n";
+  assert.equal(inspect(err), [
+    "AggregateError: all failed",
+    "    at f (bundle.js:1) {",
+    "  [errors]: [",
+    "    RangeError: x",
+    "        at f (bundle.js:1),",
+    "    5",
+    "  ]",
+    "}",
+  ].join("\n"));
+});
+
+test("describeUncaught: the label, and causes to Node's depth of 5", () => {
+  let chain = new Error("level 0");
+  for (let i = 1; i <= 8; i++) chain = new Error(`level ${i}`, { cause: chain });
+  const shown = describeUncaught(chain, "rejection", { mapStack: () => "" });
+  assert.match(shown, /^Uncaught \(in promise\) \[Error: level 8\] \{\n/);
+  assert.match(shown, /\[cause\]: \[Error: level 2\]/);
+  assert.match(shown, /\n$/);
 });
 
 test("format: util.format's placeholders", () => {

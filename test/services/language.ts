@@ -67,6 +67,15 @@ try {
   out("class.error", `${(e as Error).name}: ${(e as Error).message} ${e instanceof RangeError}`);
 }
 
+// Error cause (ES2022): kept by every error constructor, subclasses included; errors stay what they were
+class WrappedError extends Error {}
+const rootCause = new RangeError("root", { cause: 7 });
+const wrapped = new WrappedError("wrapped", { cause: rootCause });
+const causeDescriptor = Object.getOwnPropertyDescriptor(wrapped, "cause")!;
+out("error.cause", [wrapped.cause === rootCause, rootCause.cause, causeDescriptor.enumerable, causeDescriptor.writable, "cause" in new Error("x"), "cause" in new Error("x", {}), "cause" in new Error("x", { cause: undefined })]);
+out("error.cause.call", [TypeError("called", { cause: "c" }).cause, new AggregateError([1], "all", { cause: "agg" }).cause, new AggregateError([1], "all").errors]);
+out("error.identity", [wrapped instanceof WrappedError, wrapped instanceof Error, rootCause instanceof RangeError, new Error("e").constructor === Error, Object.getPrototypeOf(TypeError) === Error, Error.name, Error.length, AggregateError.length, wrapped.name, String(rootCause)]);
+
 // Iterators, generators, destructuring, spread
 function* fib() {
   let [a, b] = [0, 1];
