@@ -100,6 +100,9 @@ export class Connection implements TcpStream {
   private readonly rto = new RetransmissionTimer();
   private cc!: NewReno;
   private retransmitTimer: unknown;
+  /** When the retransmission timeout is due, and when its timer fires (no later; see armRetransmit). */
+  private retransmitDeadline = 0;
+  private retransmitTimerAt = 0;
   private retries = 0;
   private ackTimer: unknown;
   private unackedSegments = 0;
@@ -594,10 +597,30 @@ export class Connection implements TcpStream {
 
   // ---- timers ----
 
+  /**
+   * Start the retransmission timer, or with `restart` move its deadline to
+   * one RTO from now. Every ACK restarts it, so a later deadline is only
+   * noted: the timer, if it fires before it, sleeps on (a timer-heap
+   * removal and insertion per ACK cost more than the rest of the ACK).
+   */
   private armRetransmit(restart = false): void {
     if (this.retransmitTimer !== undefined && !restart) return;
-    if (this.retransmitTimer !== undefined) this.host.clearTimer(this.retransmitTimer);
-    this.retransmitTimer = this.host.setTimer(() => this.retransmitTimeout(), this.rto.rtoMs);
+    const now = this.host.nowMs();
+    this.retransmitDeadline = now + this.rto.rtoMs;
+    if (this.retransmitTimer !== undefined) {
+      if (this.retransmitTimerAt <= this.retransmitDeadline) return;
+      this.host.clearTimer(this.retransmitTimer);
+    }
+    this.setRetransmitTimer(now);
+  }
+
+  private setRetransmitTimer(now: number): void {
+    this.retransmitTimerAt = this.retransmitDeadline;
+    this.retransmitTimer = this.host.setTimer(() => {
+      const now = this.host.nowMs();
+      if (now < this.retransmitDeadline) this.setRetransmitTimer(now);
+      else this.retransmitTimeout();
+    }, this.retransmitDeadline - now);
   }
 
   private stopRetransmit(): void {

@@ -28,7 +28,8 @@ interface Listener {
 export class TcpLayer implements SegmentSender {
   readonly mss: number;
   readonly budget: MemoryBudget;
-  private readonly connections = new Map<string, Connection>();
+  /** By local port, then by remote address and port (numbers: a string key per segment cost more than the lookup). */
+  private readonly connections = new Map<number, Map<number, Connection>>();
   private readonly listeners = new Map<number, Listener>();
   private readonly pendingConnects = new Map<Connection, { resolve(c: Connection): void; reject(e: Error): void }>();
   private readonly timeWait: Connection[] = [];
@@ -64,7 +65,7 @@ export class TcpLayer implements SegmentSender {
     if (local === undefined) return Promise.reject(new Error("the interface has no address yet"));
     const port = this.freePort(remote, remotePort);
     const connection = new Connection(this, this.host, this.keepAlive, local, port, remote, remotePort, this.tuning, false);
-    this.connections.set(key(remote, remotePort, port), connection);
+    this.register(connection);
     return new Promise((resolve, reject) => {
       this.pendingConnects.set(connection, { resolve, reject });
       connection.closed.catch(reject);
@@ -88,7 +89,11 @@ export class TcpLayer implements SegmentSender {
   }
 
   closed(connection: Connection): void {
-    this.connections.delete(key(connection.remote, connection.remotePort, connection.localPort));
+    const byRemote = this.connections.get(connection.localPort);
+    if (byRemote?.get(remoteKey(connection.remote, connection.remotePort)) === connection) {
+      byRemote.delete(remoteKey(connection.remote, connection.remotePort));
+      if (byRemote.size === 0) this.connections.delete(connection.localPort);
+    }
     this.pendingConnects.delete(connection);
     const listener = this.halfOpen.get(connection);
     if (listener) {
@@ -128,7 +133,7 @@ export class TcpLayer implements SegmentSender {
     const seg = this.incoming.wrap(payload);
     if (seg.check() !== undefined || !seg.verifyChecksum(source, destination)) return;
     if (seg.readOptions(this.options) !== undefined) this.options.clear(); // malformed options: take none of them
-    const connection = this.connections.get(key(source, seg.sourcePort, seg.destinationPort));
+    const connection = this.find(source, seg.sourcePort, seg.destinationPort);
     if (connection) {
       // A new SYN for a connection in TIME-WAIT starts a new connection (RFC 9293 3.10.7.4, RFC 6191).
       if (connection.state === "TIME-WAIT" && seg.syn && !seg.ack) connection.forget();
@@ -142,11 +147,21 @@ export class TcpLayer implements SegmentSender {
       const opened = new Connection(this, this.host, this.keepAlive, destination, seg.destinationPort, source, seg.sourcePort, this.tuning, true);
       listener.halfOpen++;
       this.halfOpen.set(opened, listener);
-      this.connections.set(key(source, seg.sourcePort, seg.destinationPort), opened);
+      this.register(opened);
       opened.acceptSyn(seg, this.options);
       return;
     }
     this.reset(seg, source, destination);
+  }
+
+  private find(remote: number, remotePort: number, localPort: number): Connection | undefined {
+    return this.connections.get(localPort)?.get(remoteKey(remote, remotePort));
+  }
+
+  private register(connection: Connection): void {
+    let byRemote = this.connections.get(connection.localPort);
+    if (!byRemote) this.connections.set(connection.localPort, (byRemote = new Map()));
+    byRemote.set(remoteKey(connection.remote, connection.remotePort), connection);
   }
 
   private dropOldestHalfOpen(listener: Listener): void {
@@ -164,11 +179,11 @@ export class TcpLayer implements SegmentSender {
   }
 
   private freePort(remote: number, remotePort: number): number {
-    const free = (port: number) => !this.connections.has(key(remote, remotePort, port)) && !this.listeners.has(port);
+    const free = (port: number) => !this.find(remote, remotePort, port) && !this.listeners.has(port);
     return pickEphemeralPort(free, this.host.random, "TCP");
   }
 }
 
-function key(remote: number, remotePort: number, localPort: number): string {
-  return `${remote}:${remotePort}:${localPort}`;
+function remoteKey(remote: number, remotePort: number): number {
+  return remote * 0x10000 + remotePort;
 }

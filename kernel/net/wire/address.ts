@@ -13,7 +13,8 @@ export const BROADCAST_MAC: Readonly<Uint8Array> = Uint8Array.of(0xff, 0xff, 0xf
 
 /** Copy the 6-byte address at `from[fromOffset]` to `to[toOffset]`. */
 export function copyMac(from: Uint8Array, fromOffset: number, to: Uint8Array, toOffset: number): void {
-  for (let i = 0; i < MAC_LENGTH; i++) to[toOffset + i] = from[fromOffset + i];
+  // A native copy: a byte loop costs QuickJS several times more.
+  to.set(fromOffset === 0 && from.length === MAC_LENGTH ? from : from.subarray(fromOffset, fromOffset + MAC_LENGTH), toOffset);
 }
 
 /** Whether the 6 bytes at `a[aOffset]` equal those at `b[bOffset]`. */
