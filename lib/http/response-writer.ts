@@ -27,6 +27,20 @@ export interface Exchange {
 // The server owns the framing and the connection; a handler's own values would lie.
 const MANAGED = new Set(["connection", "keep-alive", "transfer-encoding", "content-length"]);
 
+let dateSecond = NaN;
+let dateText = "";
+
+/** The Date field's value (RFC 9110 6.6.1), formatted once a second, as Node does: it has a second's resolution. */
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
+}
+
 /**
  * Send `response` as the answer to `exchange`. Resolves to whether the
  * connection can carry another request; rejects if the body fails part way
@@ -47,7 +61,7 @@ export async function writeResponse(stream: TcpStream, response: ResponseLike, e
     if (key === "date") hasDate = true;
     if (!MANAGED.has(key)) lines += `${key}: ${value}\r\n`;
   }
-  if (!hasDate) lines += `date: ${new Date().toUTCString()}\r\n`;
+  if (!hasDate) lines += `date: ${httpDate()}\r\n`;
 
   // Choose the framing: a known length, a length the handler stated for its stream, chunks, or EOF.
   let chunked = false;
