@@ -9,28 +9,44 @@ export type HeadersInit = Headers | Iterable<readonly [string, string]> | Record
 
 // RFC 9110 5.6.2 token characters: a name outside them could split a message.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// A value may not carry CR, LF or NUL (RFC 9110 5.5), which would inject fields.
-const BAD_VALUE = /[\r\n\0]/;
 
 /** Whether `name` is a valid field name (an RFC 9110 token). */
 export function isToken(name: string): boolean {
   return TOKEN.test(name);
 }
 
+// Names already checked, lowercased: the same few names come in every message, and
+// QuickJS's regular expressions cost more than the rest of adding a field.
+const checkedNames = new Map<string, string>();
+const MAX_CHECKED_NAMES = 256;
+
 function normalizeName(name: string): string {
   const text = String(name);
+  const known = checkedNames.get(text);
+  if (known !== undefined) return known;
   if (!TOKEN.test(text)) throw new TypeError(`Invalid header name: ${JSON.stringify(text)}`);
-  return text.toLowerCase();
+  const lower = text.toLowerCase();
+  if (checkedNames.size < MAX_CHECKED_NAMES) checkedNames.set(text, lower);
+  return lower;
+}
+
+function isHttpWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09;
 }
 
 function normalizeValue(value: string): string {
+  let text = String(value);
   // The standard strips leading and trailing HTTP whitespace.
-  const text = String(value).replace(/^[\t ]+|[\t ]+$/g, "");
-  if (BAD_VALUE.test(text)) throw new TypeError(`Invalid header value: ${JSON.stringify(text)}`);
+  if (text.length > 0 && (isHttpWhitespace(text.charCodeAt(0)) || isHttpWhitespace(text.charCodeAt(text.length - 1)))) {
+    text = text.replace(/^[\t ]+|[\t ]+$/g, "");
+  }
+  // A value may not carry CR, LF or NUL (RFC 9110 5.5), which would inject fields.
+  if (text.indexOf("\r") >= 0 || text.indexOf("\n") >= 0 || text.indexOf("\0") >= 0) {
+    throw new TypeError(`Invalid header value: ${JSON.stringify(text)}`);
+  }
   return text;
 }
 
-/** HTTP header fields, names compared case-insensitively and listed lowercased. */
 export class Headers {
   // Lowercased name → its values in the order they were added.
   private readonly fields = new Map<string, string[]>();
