@@ -21,6 +21,12 @@ test("Headers: case-insensitive, combined values, sorted lowercased iteration, S
 test("Headers refuses names and values that could inject fields", () => {
   assert.throws(() => new Headers({ "bad name": "v" }), TypeError);
   assert.throws(() => new Headers({ ok: "a\r\nInjected: 1" }), TypeError);
+  assert.throws(() => new Headers({ ok: "a\nInjected: 1" }), TypeError);
+  assert.throws(() => new Headers({ ok: "nul\0" }), TypeError);
+  // Names are remembered once checked; a bad one never is.
+  assert.throws(() => new Headers({ "bad name": "again" }), TypeError);
+  assert.equal(new Headers({ "X-Remembered": " v " }).get("x-remembered"), "v");
+  assert.equal(new Headers({ "X-Remembered": "\tw" }).get("X-REMEMBERED"), "w");
   assert.throws(() => new Headers([["only-name"]] as unknown as [string, string][]), TypeError);
 });
 
