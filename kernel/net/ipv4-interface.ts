@@ -39,6 +39,7 @@ export class Ipv4Interface {
   private readonly reassembly = new Reassembly();
   private readonly udpPorts = new Map<number, UdpReceiver>();
   private readonly protocols = new Map<number, ProtocolReceiver>();
+  private readonly batchEnds: (() => void)[] = [];
   private arpTimer: unknown;
   private identification: number;
   // One view of each kind, rewrapped per packet: reading allocates nothing.
@@ -58,6 +59,7 @@ export class Ipv4Interface {
     // Listening does not keep the service alive: open sockets and pending lookups do.
     nic.onReceive((frames) => {
       for (const frame of frames) this.receiveFrame(frame);
+      for (const end of this.batchEnds) end();
     }, false);
   }
 
@@ -78,9 +80,14 @@ export class Ipv4Interface {
     return !this.udpPorts.has(port);
   }
 
-  /** Let another protocol (TCP) take its packets. */
-  bindProtocol(protocol: number, receiver: ProtocolReceiver): void {
+  /**
+   * Let another protocol (TCP) take its packets. `endOfBatch` is called
+   * after each batch of frames that arrived together (their views are still
+   * valid), for a protocol that holds some back to handle them as one.
+   */
+  bindProtocol(protocol: number, receiver: ProtocolReceiver, endOfBatch?: () => void): void {
     this.protocols.set(protocol, receiver);
+    if (endOfBatch) this.batchEnds.push(endOfBatch);
   }
 
   /** Send a UDP datagram (from 0.0.0.0 until the interface has an address, as DHCP needs). */

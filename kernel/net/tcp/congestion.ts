@@ -38,9 +38,10 @@ export class NewReno {
   /**
    * An ACK arrived. `ackedBytes` is how much new data it covers (0 for a
    * duplicate), `ack` its number, `highestSent` SND.NXT, `flight` the bytes
-   * outstanding before it; `threshold` the duplicates that mean a loss.
+   * outstanding before it; `threshold` the duplicates that mean a loss;
+   * `acks` how many ACKs arrived together and were taken as this one.
    */
-  onAck(ack: number, ackedBytes: number, highestSent: number, flight: number, threshold = DUPLICATE_THRESHOLD): AckVerdict {
+  onAck(ack: number, ackedBytes: number, highestSent: number, flight: number, threshold = DUPLICATE_THRESHOLD, acks = 1): AckVerdict {
     if (ackedBytes === 0) return this.onDuplicate(ack, highestSent, flight, threshold);
     this.duplicates = 0;
     if (this.recover !== undefined) {
@@ -55,7 +56,7 @@ export class NewReno {
       return "partial-ack";
     }
     if (this.cwnd < this.ssthresh) {
-      this.cwnd += Math.min(ackedBytes, this.mss); // slow start (3.1, with appropriate byte counting L = 1 MSS)
+      this.cwnd += Math.min(ackedBytes, acks * this.mss); // slow start (3.1, with appropriate byte counting L = 1 MSS an ACK)
     } else {
       this.acked += ackedBytes;
       if (this.acked >= this.cwnd) {

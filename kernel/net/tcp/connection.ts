@@ -235,7 +235,17 @@ export class Connection implements TcpStream {
 
   // ---- segment arrival (RFC 9293 3.10.7) ----
 
-  input(seg: TcpSegment, options: TcpOptions): void {
+  /**
+   * Whether pure ACKs that only move SND.UNA may be taken together, as the
+   * last of them (see TcpLayer): not while recovering from a loss, when each
+   * ACK clocks out a retransmission.
+   */
+  get takesCoalescedAcks(): boolean {
+    return this.state === "ESTABLISHED" && !this.cc.inRecovery && this.timeoutRecovery === undefined && this.sacked.length === 0;
+  }
+
+  /** A segment for this connection; `acks` > 1 when it is the last of that many pure ACKs taken together. */
+  input(seg: TcpSegment, options: TcpOptions, acks = 1): void {
     this.touch();
     if (this.state === "SYN-SENT") return this.inputSynSent(seg, options);
     const seq = seg.sequenceNumber, len = seg.segmentLength;
@@ -273,7 +283,7 @@ export class Connection implements TcpStream {
       this.sndWl2 = seg.acknowledgmentNumber;
       this.becomeEstablished();
     }
-    if (!this.processAck(seg, options)) return;
+    if (!this.processAck(seg, options, acks)) return;
 
     // Seventh: segment text.
     const payload = seg.payload;
@@ -342,7 +352,7 @@ export class Connection implements TcpStream {
   }
 
   /** Returns false if the segment must be dropped. */
-  private processAck(seg: TcpSegment, options: TcpOptions): boolean {
+  private processAck(seg: TcpSegment, options: TcpOptions, acks: number): boolean {
     const ack = seg.acknowledgmentNumber;
     if (seqGt(ack, this.sndNxt)) {
       this.sendAck(); // acknowledges something we never sent
@@ -366,7 +376,7 @@ export class Connection implements TcpStream {
         this.timing = undefined;
       }
       this.retries = 0;
-      const verdict = this.cc.onAck(ack, acked, this.sndNxt, flight);
+      const verdict = this.cc.onAck(ack, acked, this.sndNxt, flight, undefined, acks);
       if (verdict === "partial-ack") {
         if (this.sackOk) this.retransmitHoles(this.highestSacked(), this.peerMss);
         else this.retransmitFirst();

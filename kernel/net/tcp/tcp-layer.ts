@@ -12,7 +12,7 @@ import { emitTcpOptions, TCP_MAX_OPTIONS_LENGTH, TCP_MIN_HEADER_LENGTH, TcpFlags
 import { MemoryBudget } from "./memory-budget.ts";
 import { Connection, DEFAULT_TUNING, type SegmentSender, type TcpTuning } from "./connection.ts";
 import { pickEphemeralPort } from "../ephemeral-port.ts";
-import { seqAdd } from "./sequence.ts";
+import { seqAdd, seqGt } from "./sequence.ts";
 import type { TcpListener } from "./stream.ts";
 
 const IP_HEADER = 20;
@@ -39,13 +39,25 @@ export class TcpLayer implements SegmentSender {
   private readonly incoming = new TcpSegment();
   private readonly outgoing = new TcpSegment();
   private readonly options = new TcpOptions();
+  /**
+   * The latest pure ACK of a run for one connection in this batch of frames,
+   * not handled yet: a peer that acknowledges every segment (QEMU's user
+   * network does) sends a run of them for each burst, and only the last
+   * says anything new. Handling them one by one was most of the cost of
+   * sending a few segments.
+   */
+  private readonly held = new TcpSegment();
+  private heldFor: Connection | undefined;
+  private heldAcks = 0;
+  private readonly noOptions = new TcpOptions();
+  readonly counters = { acksCoalesced: 0 };
   /** Where an outgoing segment's options are laid out once to learn their length (the segment writes them itself). */
   private readonly optionScratch = new Uint8Array(TCP_MAX_OPTIONS_LENGTH);
 
   constructor(private readonly iface: Ipv4Interface, private readonly host: NetHost, private readonly keepAlive: KeepAlive, private readonly tuning: TcpTuning = DEFAULT_TUNING) {
     this.mss = iface.nic.mtu - IP_HEADER - TCP_MIN_HEADER_LENGTH;
     this.budget = new MemoryBudget(tuning.bufferMemory);
-    iface.bindProtocol(IpProtocol.Tcp, (payload, source, destination) => this.input(payload, source, destination));
+    iface.bindProtocol(IpProtocol.Tcp, (payload, source, destination) => this.input(payload, source, destination), () => this.releaseHeldAck());
   }
 
   listen(port: number, accept: (connection: Connection) => void, backlog = 128): TcpListener {
@@ -137,8 +149,14 @@ export class TcpLayer implements SegmentSender {
     if (connection) {
       // A new SYN for a connection in TIME-WAIT starts a new connection (RFC 9293 3.10.7.4, RFC 6191).
       if (connection.state === "TIME-WAIT" && seg.syn && !seg.ack) connection.forget();
-      else return connection.input(seg, this.options);
+      else if (seg.flags === TcpFlags.Ack && seg.headerLength === TCP_MIN_HEADER_LENGTH && seg.payloadLength === 0 && connection.takesCoalescedAcks) {
+        return this.holdAck(connection, payload);
+      } else {
+        this.releaseHeldAck();
+        return connection.input(seg, this.options);
+      }
     }
+    this.releaseHeldAck();
     const listener = this.listeners.get(seg.destinationPort);
     if (listener && seg.syn && !seg.ack && !seg.rst) {
       // SYN queue full: the oldest half-open connection makes room, so a flood of SYNs from
@@ -162,6 +180,26 @@ export class TcpLayer implements SegmentSender {
     let byRemote = this.connections.get(connection.localPort);
     if (!byRemote) this.connections.set(connection.localPort, (byRemote = new Map()));
     byRemote.set(remoteKey(connection.remote, connection.remotePort), connection);
+  }
+
+  /** Hold a pure ACK until the batch ends, in place of the one held for the same connection if it acknowledges more. */
+  private holdAck(connection: Connection, bytes: Uint8Array): void {
+    if (this.heldFor === connection && seqGt(this.incoming.acknowledgmentNumber, this.held.acknowledgmentNumber)) {
+      this.counters.acksCoalesced++;
+      this.heldAcks++;
+    } else {
+      this.releaseHeldAck();
+      this.heldFor = connection;
+      this.heldAcks = 1;
+    }
+    this.held.wrap(bytes);
+  }
+
+  private releaseHeldAck(): void {
+    const connection = this.heldFor;
+    if (!connection) return;
+    this.heldFor = undefined;
+    connection.input(this.held, this.noOptions, this.heldAcks);
   }
 
   private dropOldestHalfOpen(listener: Listener): void {

@@ -43,6 +43,13 @@ test("slow start doubles per round trip, congestion avoidance adds one MSS per w
   cc.ssthresh = 8000;
   for (let i = 0; i < 8; i++) cc.onAck(0, 1000, 0, 8000);
   assert.equal(cc.cwnd, 9000);
+  // Four ACKs taken as one (their last) grow slow start as the four would; one ACK alone grows it by one MSS.
+  const together = new NewReno(MSS);
+  together.onAck(4000, 4000, 10_000, 4000, undefined, 4);
+  assert.equal(together.cwnd, 8000);
+  const alone = new NewReno(MSS);
+  alone.onAck(4000, 4000, 10_000, 4000);
+  assert.equal(alone.cwnd, 5000);
 });
 
 test("three duplicate ACKs: fast retransmit, inflation, partial ACK, full ACK ends recovery", () => {

@@ -20,6 +20,8 @@ interface LinkBehaviour {
   jitterMs?: number;
   /** Sees every frame put on the cable, before loss. */
   watch?: (from: "a" | "b", frame: Uint8Array) => void;
+  /** Frames reach a card in batches, every this many ms, as a card's interrupt hands up all that arrived meanwhile. */
+  batchMs?: number;
   /** Frames to lose on purpose. */
   drop?: (from: "a" | "b", frame: Uint8Array) => boolean;
 }
@@ -29,13 +31,25 @@ function network(behaviour: LinkBehaviour = {}, seed = 1) {
   const clock = new VirtualClock(seed);
   const nicA = new SimulatedNic("a", Uint8Array.of(2, 0, 0, 0, 0, 1));
   const nicB = new SimulatedNic("b", Uint8Array.of(2, 0, 0, 0, 0, 2));
+  const batches = new Map<SimulatedNic, Uint8Array[]>();
+  const arrive = (to: SimulatedNic, frame: Uint8Array) => {
+    if (!behaviour.batchMs) return to.deliver([frame]);
+    const batch = batches.get(to);
+    if (batch) return batch.push(frame);
+    batches.set(to, [frame]);
+    clock.at(clock.now + behaviour.batchMs, () => {
+      const frames = batches.get(to)!;
+      batches.delete(to);
+      to.deliver(frames);
+    });
+  };
   const wire = (to: SimulatedNic) => (frame: Uint8Array) => {
     behaviour.watch?.(to === nicB ? "a" : "b", frame);
     if (behaviour.drop?.(to === nicB ? "a" : "b", frame)) return true;
     const r = clock.random;
     if (r() < (behaviour.loss ?? 0)) return true;
     const copies = r() < (behaviour.duplicate ?? 0) ? 2 : 1;
-    for (let i = 0; i < copies; i++) clock.at(clock.now + 1 + r() * (behaviour.jitterMs ?? 0), () => to.deliver([Uint8Array.from(frame)]));
+    for (let i = 0; i < copies; i++) clock.at(clock.now + 1 + r() * (behaviour.jitterMs ?? 0), () => arrive(to, Uint8Array.from(frame)));
     return true;
   };
   nicA.send = wire(nicB);
@@ -70,7 +84,7 @@ async function transfer(size: number, behaviour: LinkBehaviour, seed: number) {
     await c.end();
   });
   await clock.run(() => received !== undefined && client?.state === "TIME-WAIT");
-  return { received, data, client, clock };
+  return { received, data, client, clock, sender: a };
 }
 
 test("handshake, data both ways, and an orderly close", async () => {
@@ -126,6 +140,16 @@ test("with SACK, 2 MB through 5% loss costs little more than the lost segments s
   // About 5% is lost, and some retransmissions are lost again; resending whole windows would cost far more.
   console.log(`# ${(payloadSent / data.length).toFixed(3)}x payload sent`);
   assert.ok(payloadSent < data.length * 1.2, `sent ${payloadSent} payload bytes for ${data.length}`);
+});
+
+test("pure ACKs that arrive together are taken as one, and not while recovering from a loss", async () => {
+  const clean = await transfer(1_000_000, {}, 3);
+  const batched = await transfer(1_000_000, { batchMs: 2 }, 3);
+  assert.deepEqual(batched.received, batched.data);
+  assert.equal(clean.sender.counters.acksCoalesced, 0, "frames one at a time: nothing to take together");
+  assert.ok(batched.sender.counters.acksCoalesced > 50, `${batched.sender.counters.acksCoalesced} ACKs taken together`);
+  const lossy = await transfer(1_000_000, { batchMs: 2, loss: 0.03 }, 4);
+  assert.deepEqual(lossy.received, lossy.data);
 });
 
 test("keep-alive probes a silent peer and gives up on it, and a live peer keeps the connection", async () => {
