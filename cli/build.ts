@@ -1,8 +1,9 @@
 /**
  * The build pipeline: esbuild bundles the service with the kernel units it
- * imports (ES2020, with a source map) → the host compiler turns the bundle
- * into QuickJS bytecode → the bytecode and the line table are assembled
- * into an object → ld links it with the cached platform into one ELF.
+ * imports (ES2022, with a source map), run as one async function → the host
+ * compiler turns the bundle into QuickJS bytecode → the bytecode and the line
+ * table are assembled into an object → ld links it with the cached platform
+ * into one ELF.
  */
 import * as esbuild from "esbuild";
 import { spawnSync } from "node:child_process";
@@ -98,6 +99,18 @@ export function exportsFetchHandler(source: string): boolean {
   return /\bexport\s+default\b/.test(code) && /(?<!(?:[.=(\[>?:!&|+-]|\b(?:await|return|yield|void|typeof))\s*)\bfetch\s*[(:]/.test(code);
 }
 
+/**
+ * The bundle as the script QuickJS runs: the body of an async function, so
+ * that a service can await at its top level, which QuickJS 2021-03-27 does
+ * not allow even in modules (its module functions are never async). The
+ * script's value is the function's promise: the platform's host ends the VM
+ * with an uncaught error when it rejects (platform/js/host.c). The wrapper
+ * opens on the first line, so every line keeps its number in the source map.
+ */
+export function asyncProgram(bundle: string): string {
+  return `(async () => {${bundle}\n})();\n`;
+}
+
 function run(command: string, args: string[], what: string): string {
   const r = spawnSync(command, args, { encoding: "utf8" });
   if (r.error) throw new CliError(`${what}: cannot run ${command}: ${r.error.message}`);
@@ -161,17 +174,19 @@ async function buildIn(
     esbuild.build({
       stdin: { contents: entryWith(installers), resolveDir: service.dir, sourcefile: ENTRY_SOURCE, loader: "ts" },
       bundle: true,
-      format: "iife",
+      // An ES module, keeping top-level await, that asyncProgram() makes a script QuickJS runs.
+      format: "esm",
       // QuickJS 2021-03-27 runs ES2022 but for these; class fields stay native (lowering them costs a call per field per object).
       target: "es2022",
-      supported: { "class-static-blocks": false, "regexp-match-indices": false, "top-level-await": false },
+      supported: { "class-static-blocks": false, "regexp-match-indices": false },
       platform: "neutral",
       mainFields: ["module", "main"],
       sourcemap: "external",
       outfile: bundlePath,
       write: false,
       plugins: [runtimeModules],
-      define,
+      // The program is a script, where import.meta is a syntax error: an empty object, as an IIFE bundle has it.
+      define: { ...define, "import.meta": "{}" },
       logLevel: "silent",
       legalComments: "none",
     });
@@ -191,7 +206,7 @@ async function buildIn(
   }
   const js = result.outputFiles.find((f) => f.path.endsWith(".js"))!;
   const map = result.outputFiles.find((f) => f.path.endsWith(".map"))!;
-  writeFileSync(scratchBundle, js.contents);
+  writeFileSync(scratchBundle, asyncProgram(js.text));
   writeFileSync(`${scratchBundle}.map`, map.contents);
   step("bundle");
 

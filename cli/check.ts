@@ -16,6 +16,8 @@ export function serviceTsconfig(entry: string) {
       lib: ["ES2020", "ES2021.String", "ES2021.Promise", "ES2022.Array", "ES2022.Error", "ES2022.String", "ES2022.Object", "ES2023.Array"],
       types: [],
       module: "ESNext",
+      // Every service file is a module, as the build bundles it: top-level await needs no `export {}`.
+      moduleDetection: "force",
       moduleResolution: "Bundler",
       allowImportingTsExtensions: true,
       paths: Object.fromEntries(Object.entries(RUNTIME_MODULES).map(([name, file]) => [name, [file]])),

@@ -8,6 +8,7 @@
  */
 export const EXIT_UNCAUGHT = 1;        // an uncaught error or unhandled rejection (as in Node)
 export const EXIT_USAGE = 2;           // a bad flag or a missing file; the VM never started
+export const EXIT_UNSETTLED = 13;      // a top-level await never settled, nothing left pending (as in Node)
 export const EXIT_TIMEOUT = 124;       // --timeout expired (as timeout(1))
 export const EXIT_FAULT = 125;         // a CPU fault or a platform panic in the guest
 export const EXIT_NO_REPORT = 126;     // the VM could not start, or ended without an exit code

@@ -4,6 +4,7 @@
 
 /* Exit codes the host sees through isa-debug-exit (see README, "Exit codes"). */
 #define EXIT_UNCAUGHT 1
+#define EXIT_UNSETTLED 13 /* the top-level await never settled, as in Node */
 #define EXIT_FAULT 125
 
 void platform_exit(int code) __attribute__((noreturn));

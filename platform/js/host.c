@@ -83,6 +83,50 @@ static void track_rejection(JSContext *c, JSValueConst promise, JSValueConst rea
     }
 }
 
+/* ---- the program ----
+   cli/build.ts wraps the bundle in an async function, so that a service can
+   await at its top level (QuickJS 2021-03-27 has no top-level await of its
+   own): evaluating the bundle gives that function's promise. */
+
+static int program_settled = 1;
+
+static JSValue program_fulfilled(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    program_settled = 1;
+    return JS_UNDEFINED;
+}
+
+/* As in Node, an error out of the top level is an uncaught error, whether it came before or after an await. */
+static JSValue program_rejected(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    die_uncaught(JS_DupValue(c, argc > 0 ? argv[0] : JS_UNDEFINED), "error");
+}
+
+/* Takes the value of evaluating the bundle. */
+static void watch_program(JSValue program) {
+    if (!JS_IsObject(program)) {
+        JS_FreeValue(ctx, program);
+        return;
+    }
+    /* A throw before the first await rejected the promise already: end now, as a plain script would. */
+    for (int i = 0; i < rejection_count; i++)
+        if (JS_VALUE_GET_PTR(rejections[i].promise) == JS_VALUE_GET_PTR(program))
+            die_uncaught(JS_DupValue(ctx, rejections[i].reason), "error");
+    JSValue then = JS_GetPropertyStr(ctx, program, "then");
+    if (JS_IsFunction(ctx, then)) {
+        JSValue handlers[2] = {
+            JS_NewCFunction(ctx, program_fulfilled, "programFulfilled", 1),
+            JS_NewCFunction(ctx, program_rejected, "programRejected", 1),
+        };
+        JSValue r = JS_Call(ctx, then, program, 2, handlers);
+        if (JS_IsException(r)) die_with_exception("error");
+        program_settled = 0;
+        JS_FreeValue(ctx, r);
+        JS_FreeValue(ctx, handlers[0]);
+        JS_FreeValue(ctx, handlers[1]);
+    }
+    JS_FreeValue(ctx, then);
+    JS_FreeValue(ctx, program);
+}
+
 static void run_microtasks(void) {
     JSContext *c;
     int r;
@@ -115,7 +159,7 @@ void js_main(void) {
     boot_mark("bytecode");
     JSValue result = JS_EvalFunction(ctx, program);
     if (JS_IsException(result)) die_with_exception("error");
-    JS_FreeValue(ctx, result);
+    watch_program(result);
     JSValue turn = hw_turn_function();
     if (!JS_IsFunction(ctx, turn)) {
         kprintf("toro: the kernel did not start its event loop\n");
@@ -132,8 +176,12 @@ void js_main(void) {
         if (next == TURN_RAN_WORK) continue;
         if (next == TURN_NOTHING_PENDING) {
             run_microtasks();
-            if (!JS_IsJobPending(rt)) platform_exit(0);
-            continue;
+            if (JS_IsJobPending(rt)) continue;
+            if (!program_settled) {
+                kprintf("toro: the service's top-level await never settled: nothing left pending could settle it\n");
+                platform_exit(EXIT_UNSETTLED);
+            }
+            platform_exit(0);
         }
         platform_idle_until(next == TURN_WAIT_FOR_EVENTS ? 0 : (uint64_t)next);
     }

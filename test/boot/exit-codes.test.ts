@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { build } from "../../cli/build.ts";
-import { outcomeOfQemuStatus } from "../../cli/exit-codes.ts";
+import { EXIT_UNSETTLED, outcomeOfQemuStatus } from "../../cli/exit-codes.ts";
 import { bootDirect, lineOf, service, toro } from "./helpers.ts";
 
 for (const code of [0, 7, 123]) {
@@ -65,6 +65,26 @@ test("an unhandled rejection is reported as uncaught (in promise), and exits 1",
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^Uncaught \(in promise\) TypeError: the resource is gone\n/);
   assert.match(r.stdout, new RegExp(`at load \\(test/services/reject\\.ts:${lineOf(file, "throw")}\\)`));
+});
+
+test("a top-level await that rejects is an uncaught error with its TypeScript stack, and exits 1", async () => {
+  const file = service("top-level-reject");
+  const r = await toro(["run", file]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, new RegExp(`^loading\nUncaught TypeError: the resource is gone\n    at load \\(test/services/top-level-reject\\.ts:${lineOf(file, "throw")}\\)\n`));
+  assert.doesNotMatch(r.stdout, /never printed|in promise|bundle\.js/);
+});
+
+test("a top-level await that nothing can settle ends the service with 13, as in Node", async () => {
+  const r = await toro(["run", service("top-level-unsettled")]);
+  assert.equal(r.code, EXIT_UNSETTLED);
+  assert.equal(r.stdout, "waiting for nothing\ntoro: the service's top-level await never settled: nothing left pending could settle it\n");
+});
+
+test("a default-exported main runs once the top level has settled", async () => {
+  const r = await toro(["run", service("top-level-main"), "--", "a", "b"]);
+  assert.equal(r.stdout, "top level settled with 40\nmain ran\n");
+  assert.equal(r.code, 42);
 });
 
 test("--timeout stops a service that does not end, with exit code 124", async () => {

@@ -22,3 +22,15 @@ test("timers and microtasks run in Node's order", async () => {
   assert.match(out, /^synchronous end$/m);
   assert.match(out, /timeout 200, the last\n$/);
 });
+
+test("top-level await in the main module and in a module it imports runs in Node's order", async () => {
+  const out = await sameAsNode("top-level-await");
+  assert.match(out, /^config: loaded\nmain: start, port 8080\n/m);
+  assert.match(out, /done: the top level ran to its end\n$/);
+});
+
+test("a service awaits the network at its top level, then ends with 0 as nothing is left pending", async () => {
+  const r = await toro(["run", service("top-level-network"), "--timeout", "60s"]);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /^address 10\.0\.2\.15 gateway 10\.0\.2\.2$/m);
+});

@@ -106,3 +106,15 @@ test("the build links the HTTP server only into services that export { fetch }",
   assert.equal(exportsFetchHandler("export default async function main() { return 0; }"), false);
   assert.equal(exportsFetchHandler("const r = await fetch(url); console.log(r);"), false);
 });
+
+test("the bundle runs as an async function whose promise is the script's value, every line keeping its number", async () => {
+  const { asyncProgram } = await import("../../cli/build.ts");
+  const { runInNewContext } = await import("node:vm");
+  const bundle = "const a = await Promise.resolve(20);\nresult.value = a + 1;\n// a last line comment";
+  const program = asyncProgram(bundle);
+  assert.deepEqual(program.split("\n").slice(1, 3), bundle.split("\n").slice(1, 3));
+  const result = { value: 0 };
+  await runInNewContext(program, { result });
+  assert.equal(result.value, 21);
+  await assert.rejects(runInNewContext(asyncProgram("await null;\nthrow new RangeError('late');"), {}), { message: "late" });
+});

@@ -20,7 +20,7 @@ async function httpModules(source: string, files: Record<string, string> = {}): 
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     await build(dir, join(dir, "build", "service.elf"));
     const bundle = readFileSync(join(dir, "build", "service.bundle.js"), "utf8");
-    return [...new Set([...bundle.matchAll(/^ {2}\/\/ lib\/http\/([\w-]+)\.ts$/gm)].map((match) => match[1]))].sort();
+    return [...new Set([...bundle.matchAll(/^ *\/\/ lib\/http\/([\w-]+)\.ts$/gm)].map((match) => match[1]))].sort();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
