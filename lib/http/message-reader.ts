@@ -40,6 +40,11 @@ function latin1(bytes: Uint8Array): string {
   return text;
 }
 
+interface Waiting {
+  resolve(chunk: Uint8Array | null): void;
+  reject(error: unknown): void;
+}
+
 /** Reads one message at a time from a stream. */
 export class MessageReader {
   private readonly queue = new ByteQueue();
@@ -47,6 +52,11 @@ export class MessageReader {
   /** How long the reader may still wait for the peer, in ms, and what to throw when that runs out. */
   private budgetMs = Infinity;
   private onTimeout: () => Error = () => new HttpError(408, "request timed out");
+  /** The pending wait for the peer, when, by performance.now(), its budget runs out, and the timer that watches it. */
+  private waiting: Waiting | undefined;
+  private deadline = Infinity;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = Infinity;
 
   constructor(private readonly stream: TcpStream, private readonly limits: HeadLimits) {}
 
@@ -75,13 +85,14 @@ export class MessageReader {
     let budget = this.limits.maxHeaderBytes;
     let startLine: string;
     // RFC 9112 2.2: ignore empty lines before the start line (they count against the limit).
+    // Lines already queued are taken without an await each: a head nearly always comes whole.
     do {
-      startLine = await this.readLine(budget, 431);
+      startLine = this.takeLine(budget, 431) ?? (await this.readLine(budget, 431));
       budget -= startLine.length + 2;
     } while (startLine === "");
     const fields: [string, string][] = [];
     for (;;) {
-      const text = await this.readLine(budget, 431);
+      const text = this.takeLine(budget, 431) ?? (await this.readLine(budget, 431));
       budget -= text.length + 2;
       if (text === "") break;
       if (fields.length === this.limits.maxHeaderCount) throw new HttpError(431, "too many header fields");
@@ -120,44 +131,90 @@ export class MessageReader {
    */
   async readLine(limit: number, status: number): Promise<string> {
     for (;;) {
-      const at = this.queue.indexOfLineFeed();
-      if (at >= 0) {
-        if (at + 1 > limit) throw new HttpError(status, "line over the limit");
-        const bytes = this.queue.take(at + 1);
-        const end = at > 0 && bytes[at - 1] === 13 ? at - 1 : at;
-        const text = latin1(bytes.subarray(0, end));
-        if (text.includes("\r")) throw new HttpError(400, "bare CR in a line");
-        return text;
-      }
-      if (this.queue.length >= limit) throw new HttpError(status, "line over the limit");
+      const line = this.takeLine(limit, status);
+      if (line !== undefined) return line;
       if (!(await this.fill())) throw new PeerClosedError();
     }
   }
 
-  // Wait for the next chunk; false at EOF. Throws the budget's error if it runs out first.
+  /** A whole line already queued, without waiting (undefined if none is); the same errors as readLine. */
+  private takeLine(limit: number, status: number): string | undefined {
+    const at = this.queue.indexOfLineFeed();
+    if (at < 0) {
+      if (this.queue.length >= limit) throw new HttpError(status, "line over the limit");
+      return undefined;
+    }
+    if (at + 1 > limit) throw new HttpError(status, "line over the limit");
+    const bytes = this.queue.take(at + 1);
+    const end = at > 0 && bytes[at - 1] === 13 ? at - 1 : at;
+    const text = latin1(bytes.subarray(0, end));
+    if (text.includes("\r")) throw new HttpError(400, "bare CR in a line");
+    return text;
+  }
+
+  // The next chunk, waiting if none is here; false at EOF. Throws the budget's error if it runs out first.
   private async fill(): Promise<boolean> {
     if (this.eof) return false;
-    if (this.budgetMs <= 0) throw this.onTimeout();
-    const started = performance.now();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      if (this.budgetMs !== Infinity) timer = setTimeout(() => reject(this.onTimeout()), this.budgetMs);
-    });
-    // After a timeout the connection is closed, which settles this read; never leave it unhandled.
-    const read = this.stream.read();
-    read.catch(() => {});
-    try {
-      const chunk = await Promise.race([read, timeout]);
-      if (chunk === null) {
-        this.eof = true;
-        return false;
+    // What already arrived needs no waiting (a pipelined request, a head in several segments).
+    let chunk = this.stream.tryRead();
+    if (chunk === undefined) {
+      if (this.budgetMs <= 0) throw this.onTimeout();
+      const started = performance.now();
+      try {
+        chunk = await this.wait(started);
+      } finally {
+        this.budgetMs -= performance.now() - started;
       }
-      this.queue.push(chunk);
-      return true;
-    } finally {
-      clearTimeout(timer);
-      this.budgetMs -= performance.now() - started;
     }
+    if (chunk === null) {
+      this.eof = true;
+      return false;
+    }
+    this.queue.push(chunk);
+    return true;
+  }
+
+  private wait(now: number): Promise<Uint8Array | null> {
+    return new Promise((resolve, reject) => {
+      const waiting = { resolve, reject };
+      this.waiting = waiting;
+      this.deadline = now + this.budgetMs;
+      this.armTimer(now);
+      // After a timeout the connection is closed, which settles this read: it is then ignored.
+      this.stream.read().then((chunk) => this.settle(waiting, undefined, chunk), (error) => this.settle(waiting, error, null));
+    });
+  }
+
+  private settle(waiting: Waiting, error: unknown, chunk: Uint8Array | null): void {
+    if (this.waiting !== waiting) return;
+    this.waiting = undefined;
+    this.timer?.unref();
+    if (error !== undefined) waiting.reject(error);
+    else waiting.resolve(chunk);
+  }
+
+  /**
+   * One timer per reader, not one per wait: a wait only moves the deadline
+   * unless it comes sooner than the timer, and a timer that fires early
+   * sleeps on. It keeps the service alive only while a wait is pending.
+   */
+  private armTimer(now: number): void {
+    if (this.deadline === Infinity) return;
+    if (this.timer === undefined || this.timerAt > this.deadline) {
+      if (this.timer !== undefined) clearTimeout(this.timer);
+      this.timerAt = this.deadline;
+      this.timer = setTimeout(() => this.timerFired(), this.deadline - now);
+    }
+    this.timer.ref();
+  }
+
+  private timerFired(): void {
+    this.timer = undefined;
+    const waiting = this.waiting;
+    if (!waiting) return;
+    const now = performance.now();
+    if (now < this.deadline) return this.armTimer(now);
+    this.settle(waiting, this.onTimeout(), null);
   }
 }
 

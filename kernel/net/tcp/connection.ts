@@ -105,6 +105,8 @@ export class Connection implements TcpStream {
   private retransmitTimerAt = 0;
   private retries = 0;
   private ackTimer: unknown;
+  /** A delayed ACK is owed (the ACK timer may be running with none owed; see scheduleAck). */
+  private ackDue = false;
   private unackedSegments = 0;
   private persistTimer: unknown;
   private persistMs = PERSIST_MIN_MS;
@@ -592,17 +594,24 @@ export class Connection implements TcpStream {
     return o;
   }
 
+  /**
+   * Acknowledge within the delayed-ACK time, unless something we send
+   * first carries the ACK. The timer outlives a cancel (it then finds
+   * nothing due), and a later delayed ACK rides it: nearly every delayed
+   * ACK is cancelled by the answer, and setting and clearing a timer each
+   * time cost more than the rest of taking a request's segment.
+   */
   private scheduleAck(): void {
+    this.ackDue = true;
     if (this.ackTimer === undefined) this.ackTimer = this.host.setTimer(() => {
       this.ackTimer = undefined;
-      this.sendAck();
+      if (this.ackDue) this.sendAck();
     }, this.tuning.delayedAckMs);
   }
 
   private cancelAck(): void {
     this.unackedSegments = 0;
-    if (this.ackTimer !== undefined) this.host.clearTimer(this.ackTimer);
-    this.ackTimer = undefined;
+    this.ackDue = false;
   }
 
   // ---- timers ----
