@@ -14,7 +14,7 @@ import { BROADCAST_MAC, formatIpv4 } from "./wire/address.ts";
 import { ArpOperation, ArpPacket } from "./wire/arp.ts";
 import { ETHERNET_HEADER_LENGTH, EthernetFrame, EtherType } from "./wire/ethernet.ts";
 import { IcmpMessage, IcmpType, IcmpUnreachableCode } from "./wire/icmp.ts";
-import { IPV4_MIN_HEADER_LENGTH, IpProtocol, Ipv4Packet } from "./wire/ipv4.ts";
+import { IPV4_MIN_HEADER_LENGTH, IpProtocol, Ipv4Packet, type Ipv4Header } from "./wire/ipv4.ts";
 import { UDP_HEADER_LENGTH, UdpDatagram } from "./wire/udp.ts";
 
 export const BROADCAST = 0xffffffff;
@@ -49,6 +49,11 @@ export class Ipv4Interface {
   private readonly icmp = new IcmpMessage();
   private readonly udp = new UdpDatagram();
   private readonly senderMac = new Uint8Array(6);
+  // The header of an unfragmented outgoing packet, filled in per packet: every field present, no object per packet.
+  private readonly outgoingHeader: Required<Ipv4Header> = {
+    source: 0, destination: 0, protocol: 0, payloadLength: 0, ttl: 64, identification: 0,
+    dontFragment: true, moreFragments: false, fragmentOffset: 0, dscp: 0, ecn: 0,
+  };
 
   constructor(readonly nic: NetworkInterface, private readonly host: NetHost) {
     this.identification = Math.floor(host.random() * 0x10000);
@@ -116,7 +121,13 @@ export class Ipv4Interface {
       const sent = this.nic.transmit(ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH + payloadLength, (frame) => {
         EthernetFrame.emit(frame, mac, this.nic.mac, EtherType.Ipv4);
         const packet = frame.subarray(ETHERNET_HEADER_LENGTH);
-        Ipv4Packet.emit(packet, { source, destination, protocol, payloadLength, identification, dontFragment: true });
+        const header = this.outgoingHeader;
+        header.source = source;
+        header.destination = destination;
+        header.protocol = protocol;
+        header.payloadLength = payloadLength;
+        header.identification = identification;
+        Ipv4Packet.emit(packet, header);
         fill(packet.subarray(IPV4_MIN_HEADER_LENGTH));
       });
       this.counted(sent);

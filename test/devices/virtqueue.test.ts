@@ -54,6 +54,29 @@ test("a chain of direct descriptors: the device reads the out buffers and fills 
   assert.equal(queue.inFlight, 0);
 });
 
+test("submitOne makes a one-buffer chain, device-readable or device-writable, as submit does", () => {
+  const seen: string[] = [];
+  const { queue, completed, take, buffer } = queuePair({
+    handler: (readable, writableLength) => {
+      seen.push(`${text(readable)}|${writableLength}`);
+      return new TextEncoder().encode("reply".slice(0, writableLength));
+    },
+  });
+  const frame = buffer("frame"), slot = buffer(16);
+  assert.equal(queue.submitOne(frame.range.phys, frame.range.length, false, 1), true);
+  assert.equal(queue.submitOne(slot.range.phys, slot.range.length, true, 2), true);
+  assert.equal(queue.freeCount, 6);
+  queue.kick();
+  assert.equal(take(), 2);
+  assert.deepEqual(seen, ["frame|0", "|16"]);
+  assert.deepEqual(completed, [[1, 0], [2, 5]]);
+  assert.equal(text(slot.bytes.subarray(0, 5)), "reply");
+  assert.equal(queue.freeCount, 8);
+  // A full queue refuses, as submit does.
+  for (let i = 0; i < 8; i++) assert.equal(queue.submitOne(frame.range.phys, frame.range.length, false, i), true);
+  assert.equal(queue.submitOne(frame.range.phys, frame.range.length, false, 9), false);
+});
+
 test("with INDIRECT_DESC a chain takes one ring descriptor; single buffers and chains too long for a table stay direct", () => {
   const { queue, completed, take, buffer } = queuePair({ indirect: true, indirectTableLength: 4 });
   const header = buffer("abc"), data = buffer("defgh");

@@ -86,7 +86,7 @@ export class VirtioNet implements NetworkInterface {
       this.txSlots.give(slot);
       throw error;
     }
-    this.tx.submit([{ phys: slot.phys, length: NET_HEADER + length }], [], slot);
+    this.tx.submitOne(slot.phys, NET_HEADER + length, false, slot);
     this.scheduleKick();
     return true;
   }
@@ -124,7 +124,7 @@ export class VirtioNet implements NetworkInterface {
     let slot: DmaSlot | undefined;
     let added = false;
     while (this.rx.freeCount > 0 && (slot = this.rxSlots.take())) {
-      this.rx.submit([], [{ phys: slot.phys, length: SLOT_BYTES }], slot);
+      this.rx.submitOne(slot.phys, SLOT_BYTES, true, slot);
       added = true;
     }
     if (added) this.scheduleKick();

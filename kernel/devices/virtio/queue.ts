@@ -192,19 +192,40 @@ export class Virtqueue<T> {
       if (isIn) writable += buffer.length;
       const next = indirect ? i + 1 : this.freeNext[descriptor];
       const last = i + 1 === count;
-      this.writeDescriptor(table + descriptor * DESCRIPTOR_SIZE, buffer, (last ? 0 : DESC_F_NEXT) | (isIn ? DESC_F_WRITE : 0), last ? 0 : next);
+      this.writeDescriptor(table + descriptor * DESCRIPTOR_SIZE, buffer.phys, buffer.length, (last ? 0 : DESC_F_NEXT) | (isIn ? DESC_F_WRITE : 0), last ? 0 : next);
       tail = descriptor;
       descriptor = next;
     }
     if (indirect) {
-      this.writeDescriptor(head * DESCRIPTOR_SIZE, { phys: this.memory.phys + table, length: count * DESCRIPTOR_SIZE }, DESC_F_INDIRECT, 0);
+      this.writeDescriptor(head * DESCRIPTOR_SIZE, this.memory.phys + table, count * DESCRIPTOR_SIZE, DESC_F_INDIRECT, 0);
       tail = head;
       this.freeHead = this.freeNext[head];
     } else {
       this.freeHead = descriptor;
     }
-    this.free -= needed;
-    this.chainDescriptors[head] = needed;
+    this.makeAvailable(head, needed, tail, writable, token);
+    return true;
+  }
+
+  /**
+   * submit() for a chain of one buffer, device-readable or (`writable`)
+   * device-writable: a network card's frames, one each way, thousands a
+   * second, without the arrays and range objects of the general form.
+   */
+  submitOne(phys: number, length: number, writable: boolean, token: T): boolean {
+    this.checkUsable();
+    if (this.free === 0) return false;
+    const head = this.freeHead;
+    this.writeDescriptor(head * DESCRIPTOR_SIZE, phys, length, writable ? DESC_F_WRITE : 0, 0);
+    this.freeHead = this.freeNext[head];
+    this.makeAvailable(head, 1, head, writable ? length : 0, token);
+    return true;
+  }
+
+  /** Note the chain at `head` as in flight and put it on the available ring. */
+  private makeAvailable(head: number, descriptors: number, tail: number, writable: number, token: T): void {
+    this.free -= descriptors;
+    this.chainDescriptors[head] = descriptors;
     this.chainTail[head] = tail;
     this.chainWritable[head] = writable;
     this.tokens[head] = token;
@@ -215,7 +236,6 @@ export class Virtqueue<T> {
     this.view.setUint16(this.availOffset + RING_INDEX, this.availIndex, true);
     // The event index test compares 16-bit distances, so never let 2^16 - 1 submissions go unkicked.
     if (((this.availIndex - this.kickedAvailIndex) & INDEX_MASK) === INDEX_MASK) this.kick();
-    return true;
   }
 
   /**
@@ -299,8 +319,7 @@ export class Virtqueue<T> {
     this.dma.free(this.memory);
   }
 
-  private writeDescriptor(offset: number, buffer: DmaRange, flags: number, next: number): void {
-    const { phys, length } = buffer;
+  private writeDescriptor(offset: number, phys: number, length: number, flags: number, next: number): void {
     if (!(Number.isSafeInteger(phys) && phys >= 0)) throw new RangeError(`${this.name}: buffer address ${phys} is not a physical address`);
     if (!(Number.isInteger(length) && length > 0 && length < TWO_TO_32)) throw new RangeError(`${this.name}: buffer length ${length} is not from 1 to 2^32 - 1`);
     this.view.setUint32(offset + DESCRIPTOR_ADDRESS, phys % TWO_TO_32, true);

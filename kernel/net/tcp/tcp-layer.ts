@@ -8,7 +8,7 @@ import type { KeepAlive } from "../../devices/hardware.ts";
 import type { NetHost } from "../host.ts";
 import type { Ipv4Interface } from "../ipv4-interface.ts";
 import { IpProtocol } from "../wire/ipv4.ts";
-import { emitTcpOptions, TCP_MAX_OPTIONS_LENGTH, TCP_MIN_HEADER_LENGTH, TcpFlags, TcpOptions, TcpSegment } from "../wire/tcp.ts";
+import { emitTcpOptions, TCP_MAX_OPTIONS_LENGTH, TCP_MIN_HEADER_LENGTH, TcpFlags, TcpOptions, TcpSegment, type TcpHeader } from "../wire/tcp.ts";
 import { MemoryBudget } from "./memory-budget.ts";
 import { Connection, DEFAULT_TUNING, type SegmentSender, type TcpTuning } from "./connection.ts";
 import { pickEphemeralPort } from "../ephemeral-port.ts";
@@ -39,6 +39,10 @@ export class TcpLayer implements SegmentSender {
   private readonly incoming = new TcpSegment();
   private readonly outgoing = new TcpSegment();
   private readonly options = new TcpOptions();
+  // An outgoing segment's header, filled in per segment: no object per segment.
+  private readonly outgoingHeader: Required<TcpHeader> = {
+    sourcePort: 0, destinationPort: 0, sequenceNumber: 0, acknowledgmentNumber: 0, flags: 0, window: 0, urgentPointer: 0,
+  };
   /**
    * The latest pure ACK of a run for one connection in this batch of frames,
    * not handled yet: a peer that acknowledges every segment (QEMU's user
@@ -133,9 +137,14 @@ export class TcpLayer implements SegmentSender {
     const optionLength = options ? emitTcpOptions(this.optionScratch, 0, options) : 0;
     const headerLength = TCP_MIN_HEADER_LENGTH + optionLength;
     this.iface.sendIpv4(destination, IpProtocol.Tcp, headerLength + payloadLength, (out) => {
-      TcpSegment.emit(out, {
-        sourcePort, destinationPort, sequenceNumber: seq, acknowledgmentNumber: ack, flags, window,
-      }, options);
+      const header = this.outgoingHeader;
+      header.sourcePort = sourcePort;
+      header.destinationPort = destinationPort;
+      header.sequenceNumber = seq;
+      header.acknowledgmentNumber = ack;
+      header.flags = flags;
+      header.window = window;
+      TcpSegment.emit(out, header, options);
       if (fill) fill(out, headerLength);
       this.outgoing.wrap(out).fillChecksum(source, destination);
     });

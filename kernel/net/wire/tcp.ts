@@ -401,6 +401,7 @@ export class TcpSegment extends WireView {
    */
   readOptions(out: TcpOptions): string | undefined {
     out.clear();
+    if (this.headerLength === TCP_MIN_HEADER_LENGTH) return undefined;
     const bytes = this.bytes;
     const options = sharedIterator.start(this);
     while (options.next()) {
