@@ -55,7 +55,8 @@ export class Request extends Body {
     }
     super(body);
     this.method = method;
-    this.url = base ? base.url : new URL(String(input)).href;
+    // A URL object's href is already parsed and serialized: parsing it again would change nothing.
+    this.url = base ? base.url : input instanceof URL ? input.href : new URL(String(input)).href;
     this.headers = new Headers(init.headers ?? base?.headers);
     this.redirect = init.redirect ?? base?.redirect ?? "follow";
     if (!REDIRECT_MODES.includes(this.redirect)) throw new TypeError(`redirect must be "follow", "error" or "manual", not ${JSON.stringify(this.redirect)}`);

@@ -81,6 +81,11 @@ export async function writeResponse(stream: TcpStream, response: ResponseLike, e
   else if (exchange.minorVersion === 0) lines += "connection: keep-alive\r\n";
   lines += "\r\n";
 
+  // A body held in full goes in the head's write; asking for it as a stream would make a generator for nothing.
+  if (known !== undefined && !noBody) {
+    await writeMessage(stream, lines, known, null, false);
+    return keepAlive;
+  }
   const body = response.body;
   if (noBody || body === null) {
     await writeMessage(stream, lines, null, null, false);

@@ -134,7 +134,7 @@ function toRequest(head: RequestHead, body: IncomingBody): Request {
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new HttpError(400, "invalid request target");
   // Fetch forbids a body on GET and HEAD; one sent anyway is read and dropped after the answer.
   const hasBody = !body.done && head.method !== "GET" && head.method !== "HEAD";
-  return new Request(url.href, { method: head.method, headers: head.fields, body: hasBody ? body : null });
+  return new Request(url, { method: head.method, headers: head.fields, body: hasBody ? body : null });
 }
 
 function isResponse(value: unknown): value is ResponseLike {
