@@ -4,6 +4,7 @@
  * 2.3.2.2: keep at least the latest packet per destination; we keep a few).
  * Time is passed in, in milliseconds, so tests control it.
  */
+import { macEquals } from "./wire/address.ts";
 
 export interface ArpCacheLimits {
   /** How long a learned address is trusted. */
@@ -75,7 +76,9 @@ export class ArpCache<P> {
   learn(ip: number, mac: Uint8Array, nowMs: number): P[] {
     const entry = this.entries.get(ip);
     if (entry) {
-      entry.mac.set(mac);
+      // A changed address gets a new array, never the old one rewritten: senders may hold
+      // on to what lookup() gave them and compare it by identity (see Ipv4Interface's template).
+      if (!macEquals(entry.mac, 0, mac)) entry.mac = Uint8Array.from(mac);
       entry.expiresAt = nowMs + this.limits.entryLifetimeMs;
       // Maps keep insertion order: move it to the back, the newest.
       this.entries.delete(ip);

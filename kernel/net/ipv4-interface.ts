@@ -14,7 +14,9 @@ import { BROADCAST_MAC, formatIpv4 } from "./wire/address.ts";
 import { ArpOperation, ArpPacket } from "./wire/arp.ts";
 import { ETHERNET_HEADER_LENGTH, EthernetFrame, EtherType } from "./wire/ethernet.ts";
 import { IcmpMessage, IcmpType, IcmpUnreachableCode } from "./wire/icmp.ts";
-import { IPV4_MIN_HEADER_LENGTH, IpProtocol, Ipv4Packet, type Ipv4Header } from "./wire/ipv4.ts";
+import { IPV4_MIN_HEADER_LENGTH, IpProtocol, Ipv4Packet } from "./wire/ipv4.ts";
+import { finishChecksum, onesComplementSum } from "./wire/checksum.ts";
+import { writeUint16 } from "./wire/bytes.ts";
 import { UDP_HEADER_LENGTH, UdpDatagram } from "./wire/udp.ts";
 
 export const BROADCAST = 0xffffffff;
@@ -49,11 +51,20 @@ export class Ipv4Interface {
   private readonly icmp = new IcmpMessage();
   private readonly udp = new UdpDatagram();
   private readonly senderMac = new Uint8Array(6);
-  // The header of an unfragmented outgoing packet, filled in per packet: every field present, no object per packet.
-  private readonly outgoingHeader: Required<Ipv4Header> = {
-    source: 0, destination: 0, protocol: 0, payloadLength: 0, ttl: 64, identification: 0,
-    dontFragment: true, moreFragments: false, fragmentOffset: 0, dscp: 0, ecn: 0,
-  };
+  /**
+   * The Ethernet and IPv4 headers of the latest unfragmented packet sent
+   * (length, identification and checksum 0), and the sum of its IPv4 part:
+   * a connection's packets differ only in those three, so the next one to
+   * the same neighbour, destination and protocol copies the template instead
+   * of writing every field again. A new neighbour address (ARP gives a new
+   * array) makes a new template.
+   */
+  private readonly template = new Uint8Array(ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH);
+  private templateSum = 0;
+  private templateMac: Uint8Array | undefined;
+  private templateSource = -1;
+  private templateDestination = -1;
+  private templateProtocol = -1;
 
   constructor(readonly nic: NetworkInterface, private readonly host: NetHost) {
     this.identification = Math.floor(host.random() * 0x10000);
@@ -119,16 +130,14 @@ export class Ipv4Interface {
     const mac = payloadLength <= room ? this.resolvedMac(destination) : undefined;
     if (mac) {
       const sent = this.nic.transmit(ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH + payloadLength, (frame) => {
-        EthernetFrame.emit(frame, mac, this.nic.mac, EtherType.Ipv4);
-        const packet = frame.subarray(ETHERNET_HEADER_LENGTH);
-        const header = this.outgoingHeader;
-        header.source = source;
-        header.destination = destination;
-        header.protocol = protocol;
-        header.payloadLength = payloadLength;
-        header.identification = identification;
-        Ipv4Packet.emit(packet, header);
-        fill(packet.subarray(IPV4_MIN_HEADER_LENGTH));
+        if (!this.templateFits(mac, source, destination, protocol)) this.buildTemplate(mac, source, destination, protocol);
+        frame.set(this.template);
+        // The template's header has length, identification and checksum 0: add the two to its sum.
+        const totalLength = IPV4_MIN_HEADER_LENGTH + payloadLength;
+        writeUint16(frame, ETHERNET_HEADER_LENGTH + 2, totalLength);
+        writeUint16(frame, ETHERNET_HEADER_LENGTH + 4, identification);
+        writeUint16(frame, ETHERNET_HEADER_LENGTH + 10, finishChecksum(this.templateSum + totalLength + identification));
+        fill(frame.subarray(ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH));
       });
       this.counted(sent);
       return;
@@ -147,6 +156,24 @@ export class Ipv4Interface {
       this.route(destination, packet);
       if (length === 0) break;
     }
+  }
+
+  private templateFits(mac: Uint8Array, source: number, destination: number, protocol: number): boolean {
+    return this.templateMac === mac && this.templateSource === source && this.templateDestination === destination && this.templateProtocol === protocol;
+  }
+
+  private buildTemplate(mac: Uint8Array, source: number, destination: number, protocol: number): void {
+    const template = this.template;
+    EthernetFrame.emit(template, mac, this.nic.mac, EtherType.Ipv4);
+    const header = template.subarray(ETHERNET_HEADER_LENGTH);
+    Ipv4Packet.emit(header, { source, destination, protocol, payloadLength: 0, identification: 0, dontFragment: true });
+    writeUint16(header, 2, 0);
+    writeUint16(header, 10, 0);
+    this.templateSum = onesComplementSum(header, 0, IPV4_MIN_HEADER_LENGTH);
+    this.templateMac = mac;
+    this.templateSource = source;
+    this.templateDestination = destination;
+    this.templateProtocol = protocol;
   }
 
   /** The Ethernet address a packet to `destination` goes to now: broadcast, or a neighbour ARP knows; else undefined. */

@@ -31,6 +31,19 @@ test("the cache keeps its own copy of a MAC address", () => {
   assert.deepEqual(arp.lookup(IP, 1), MAC_A);
 });
 
+test("a changed address comes back as a new array; the same address refreshed keeps its array", () => {
+  const { arp } = cache();
+  arp.learn(IP, MAC_A, 0);
+  const first = arp.lookup(IP, 1);
+  arp.learn(IP, MAC_A, 2);
+  assert.equal(arp.lookup(IP, 3), first);
+  arp.learn(IP, MAC_B, 4);
+  const second = arp.lookup(IP, 5);
+  assert.notEqual(second, first);
+  assert.deepEqual(second, MAC_B);
+  assert.deepEqual(first, MAC_A, "what a sender holds is not rewritten");
+});
+
 test("packets wait for resolution, one request goes out, and a reply releases them in order", () => {
   const { arp, requests } = cache();
   arp.enqueue(IP, "p1", 0);

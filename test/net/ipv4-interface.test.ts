@@ -5,6 +5,7 @@ import { Ipv4Interface } from "../../kernel/net/ipv4-interface.ts";
 import { IcmpMessage, IcmpType } from "../../kernel/net/wire/icmp.ts";
 import { IpProtocol, Ipv4Packet } from "../../kernel/net/wire/ipv4.ts";
 import { EthernetFrame } from "../../kernel/net/wire/ethernet.ts";
+import { ArpOperation, ArpPacket } from "../../kernel/net/wire/arp.ts";
 import { cable, settle, SimulatedNic } from "../sim/link.ts";
 
 const A = 0x0a000001, B = 0x0a000002, FAR = 0x08080808;
@@ -42,6 +43,36 @@ test("UDP between two interfaces: ARP resolves first, then the datagram arrives 
   a.sendUdp(5555, B, 7, new Uint8Array(1));
   await settle();
   assert.equal(nicA.sent.filter((f) => new EthernetFrame(f).etherType === 0x0806).length, 1, "the address was cached");
+});
+
+test("packets from the header template carry their own length, identification, checksum and neighbour", async () => {
+  const { a, b, nicA } = pair();
+  const got: string[] = [];
+  b.bindUdp(7, (payload) => got.push(String.fromCharCode(...payload)));
+  b.bindUdp(8, (payload) => got.push(`8:${String.fromCharCode(...payload)}`));
+  for (const [port, text] of [[7, "one"], [7, "second"], [8, "x"], [0, "another protocol"], [7, "fifth packet"]] as const) {
+    // Port 0 here: a packet of an unassigned protocol to the same neighbour, between the UDP ones.
+    if (port === 0) a.sendIpv4(B, 253, 4, (payload) => payload.set([1, 2, 3, 4]));
+    else a.sendUdp(5555, B, port, Uint8Array.from(text, (c) => c.charCodeAt(0)));
+    await settle();
+  }
+  assert.deepEqual(got, ["one", "second", "8:x", "fifth packet"]);
+  const ip = nicA.sent.filter((f) => new EthernetFrame(f).etherType === 0x0800).map((f) => new Ipv4Packet(new EthernetFrame(f).payload));
+  assert.ok(ip.every((p) => p.check() === undefined && p.verifyChecksum()));
+  assert.deepEqual(ip.map((p) => p.totalLength), [31, 34, 29, 24, 40]);
+  assert.deepEqual(ip.map((p) => p.protocol), [17, 17, 17, 253, 17]);
+  assert.equal(new Set(ip.map((p) => p.identification)).size, 5);
+  // The neighbour's card changes: ARP learns it (a gratuitous reply), and the next packet goes to the new address.
+  const newMac = Uint8Array.of(2, 0, 0, 0, 0, 0x22);
+  const reply = new Uint8Array(42);
+  EthernetFrame.emit(reply, nicA.mac, newMac, 0x0806);
+  ArpPacket.emit(reply.subarray(14), ArpOperation.Reply, newMac, B, nicA.mac, A);
+  nicA.deliver([reply]);
+  a.sendUdp(5555, B, 7, Uint8Array.of(0x41));
+  await settle();
+  const last = nicA.sent[nicA.sent.length - 1];
+  assert.deepEqual(last.subarray(0, 6), newMac);
+  assert.ok(new Ipv4Packet(new EthernetFrame(last).payload).verifyChecksum());
 });
 
 test("a datagram larger than the MTU goes in fragments and comes back whole", async () => {
