@@ -5,7 +5,7 @@
  * error rather than a guess.
  */
 import { HttpError } from "./errors.ts";
-import { isToken } from "./headers.ts";
+import { lowercaseToken, trimHttpWhitespace } from "./headers.ts";
 
 // Field values may hold visible ASCII, obs-text and inner spaces or tabs, nothing else.
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -15,11 +15,11 @@ export function parseFieldLine(line: string): [string, string] {
   const colon = line.indexOf(":");
   // No whitespace is allowed before the colon, and obs-fold (a line starting with
   // whitespace) is refused: RFC 9112 5.1 and 5.2 say to reject both.
-  const name = colon > 0 ? line.slice(0, colon) : "";
-  if (!isToken(name)) throw new HttpError(400, "malformed header field");
-  const value = line.slice(colon + 1).replace(/^[\t ]+|[\t ]+$/g, "");
+  const name = colon > 0 ? lowercaseToken(line.slice(0, colon)) : undefined;
+  if (name === undefined) throw new HttpError(400, "malformed header field");
+  const value = trimHttpWhitespace(line.slice(colon + 1));
   if (!FIELD_VALUE.test(value)) throw new HttpError(400, "invalid character in header value");
-  return [name.toLowerCase(), value];
+  return [name, value];
 }
 
 /** A list-valued field's members, lowercased ("Keep-Alive, close" → ["keep-alive", "close"]). */

@@ -10,24 +10,34 @@ export type HeadersInit = Headers | Iterable<readonly [string, string]> | Record
 // RFC 9110 5.6.2 token characters: a name outside them could split a message.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Whether `name` is a valid field name (an RFC 9110 token). */
-export function isToken(name: string): boolean {
-  return TOKEN.test(name);
-}
-
 // Names already checked, lowercased: the same few names come in every message, and
 // QuickJS's regular expressions cost more than the rest of adding a field.
 const checkedNames = new Map<string, string>();
 const MAX_CHECKED_NAMES = 256;
 
+/** A field name lowercased, or undefined if it is not a token (remembered for the names seen most). */
+export function lowercaseToken(name: string): string | undefined {
+  const known = checkedNames.get(name);
+  if (known !== undefined) return known;
+  if (!TOKEN.test(name)) return undefined;
+  const lower = name.toLowerCase();
+  if (checkedNames.size < MAX_CHECKED_NAMES) checkedNames.set(name, lower);
+  return lower;
+}
+
 function normalizeName(name: string): string {
   const text = String(name);
-  const known = checkedNames.get(text);
-  if (known !== undefined) return known;
-  if (!TOKEN.test(text)) throw new TypeError(`Invalid header name: ${JSON.stringify(text)}`);
-  const lower = text.toLowerCase();
-  if (checkedNames.size < MAX_CHECKED_NAMES) checkedNames.set(text, lower);
+  const lower = lowercaseToken(text);
+  if (lower === undefined) throw new TypeError(`Invalid header name: ${JSON.stringify(text)}`);
   return lower;
+}
+
+/** Without leading and trailing spaces and tabs ("HTTP whitespace", RFC 9110 5.6.3). */
+export function trimHttpWhitespace(text: string): string {
+  let start = 0, end = text.length;
+  while (start < end && isHttpWhitespace(text.charCodeAt(start))) start++;
+  while (end > start && isHttpWhitespace(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 function isHttpWhitespace(code: number): boolean {
@@ -35,11 +45,8 @@ function isHttpWhitespace(code: number): boolean {
 }
 
 function normalizeValue(value: string): string {
-  let text = String(value);
   // The standard strips leading and trailing HTTP whitespace.
-  if (text.length > 0 && (isHttpWhitespace(text.charCodeAt(0)) || isHttpWhitespace(text.charCodeAt(text.length - 1)))) {
-    text = text.replace(/^[\t ]+|[\t ]+$/g, "");
-  }
+  const text = trimHttpWhitespace(String(value));
   // A value may not carry CR, LF or NUL (RFC 9110 5.5), which would inject fields.
   if (text.indexOf("\r") >= 0 || text.indexOf("\n") >= 0 || text.indexOf("\0") >= 0) {
     throw new TypeError(`Invalid header value: ${JSON.stringify(text)}`);
