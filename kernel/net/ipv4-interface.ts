@@ -129,17 +129,11 @@ export class Ipv4Interface {
     // The common case, one packet to a known neighbour: built in place in the card's buffer, with no copies.
     const mac = payloadLength <= room ? this.resolvedMac(destination) : undefined;
     if (mac) {
-      const sent = this.nic.transmit(ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH + payloadLength, (frame) => {
-        if (!this.templateFits(mac, source, destination, protocol)) this.buildTemplate(mac, source, destination, protocol);
-        frame.set(this.template);
-        // The template's header has length, identification and checksum 0: add the two to its sum.
-        const totalLength = IPV4_MIN_HEADER_LENGTH + payloadLength;
-        writeUint16(frame, ETHERNET_HEADER_LENGTH + 2, totalLength);
-        writeUint16(frame, ETHERNET_HEADER_LENGTH + 4, identification);
-        writeUint16(frame, ETHERNET_HEADER_LENGTH + 10, finishChecksum(this.templateSum + totalLength + identification));
+      if (!this.templateFits(mac, source, destination, protocol)) this.buildTemplate(mac, source, destination, protocol);
+      this.counted(this.nic.transmit(ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH + payloadLength, (frame) => {
+        this.writeHeaders(frame, payloadLength, identification);
         fill(frame.subarray(ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH));
-      });
-      this.counted(sent);
+      }));
       return;
     }
     const payload = new Uint8Array(payloadLength);
@@ -156,6 +150,47 @@ export class Ipv4Interface {
       this.route(destination, packet);
       if (length === 0) break;
     }
+  }
+
+  /**
+   * Send `count` packets to one destination, packet i with a payload of
+   * `lengthOf(i)` bytes that `fill(payload, i)` writes: a train of TCP
+   * segments, with the route and the template found once for all of them.
+   * Packets that need ARP or fragments go the general way, one by one.
+   */
+  sendIpv4Train(destination: number, protocol: number, count: number, lengthOf: (index: number) => number,
+    fill: (payload: Uint8Array, index: number) => void): void {
+    const source = this.config?.address;
+    const room = (this.nic.mtu - IPV4_MIN_HEADER_LENGTH) & ~7;
+    const mac = source === undefined ? undefined : this.resolvedMac(destination);
+    if (!mac) {
+      for (let i = 0; i < count; i++) this.sendIpv4(destination, protocol, lengthOf(i), (payload) => fill(payload, i));
+      return;
+    }
+    if (!this.templateFits(mac, source!, destination, protocol)) this.buildTemplate(mac, source!, destination, protocol);
+    let index = 0, payloadLength = 0, identification = 0;
+    const fillFrame = (frame: Uint8Array) => {
+      this.writeHeaders(frame, payloadLength, identification);
+      fill(frame.subarray(ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH), index);
+    };
+    for (; index < count; index++) {
+      payloadLength = lengthOf(index);
+      if (payloadLength > room) {
+        this.sendIpv4(destination, protocol, payloadLength, (payload) => fill(payload, index));
+        continue;
+      }
+      identification = this.identification = (this.identification + 1) & 0xffff;
+      this.counted(this.nic.transmit(ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH + payloadLength, fillFrame));
+    }
+  }
+
+  /** The template's headers, with this packet's length, identification and checksum (added to the template's sum). */
+  private writeHeaders(frame: Uint8Array, payloadLength: number, identification: number): void {
+    frame.set(this.template);
+    const totalLength = IPV4_MIN_HEADER_LENGTH + payloadLength;
+    writeUint16(frame, ETHERNET_HEADER_LENGTH + 2, totalLength);
+    writeUint16(frame, ETHERNET_HEADER_LENGTH + 4, identification);
+    writeUint16(frame, ETHERNET_HEADER_LENGTH + 10, finishChecksum(this.templateSum + totalLength + identification));
   }
 
   private templateFits(mac: Uint8Array, source: number, destination: number, protocol: number): boolean {

@@ -30,6 +30,13 @@ export interface SegmentSender {
   /** Send a segment with `payloadLength` bytes that `fill` copies after the header. */
   send(connection: Connection, flags: number, seq: number, ack: number, window: number, options: TcpOptions | undefined,
     payloadLength: number, fill: ((target: Uint8Array, at: number) => void) | undefined): void;
+  /**
+   * Send new data, `count` segments from `seq`: all of `size` bytes but the
+   * last, which has `lastSize` (and PSH if `push`); `copy` puts each one's
+   * bytes after its header.
+   */
+  sendTrain(connection: Connection, seq: number, ack: number, window: number, count: number, size: number, lastSize: number, push: boolean,
+    copy: (seq: number, target: Uint8Array, at: number, length: number) => void): void;
   /** The connection reached ESTABLISHED (a passive one is handed to its listener). */
   established(connection: Connection): void;
   /** The connection is gone; forget it. */
@@ -155,6 +162,8 @@ export class Connection implements TcpStream {
   private rejectClosed!: (error: Error) => void;
   readonly closed: Promise<void>;
   private readonly synOptions = new TcpOptions();
+  /** Copies bytes of the send buffer into an outgoing segment (one function, not one per segment). */
+  private readonly copyOut = (seq: number, target: Uint8Array, at: number, length: number) => this.send.copyOut(seq, target, at, length);
 
   constructor(
     private readonly layer: SegmentSender,
@@ -499,24 +508,30 @@ export class Connection implements TcpStream {
   /** Send what the windows and Nagle allow, then the FIN if it is due. */
   private output(): void {
     if (!this.send || this.state === "CLOSED" || this.state === "SYN-SENT" || this.state === "SYN-RECEIVED") return;
-    for (;;) {
-      const unsent = this.send.buffered - this.dataInFlight();
-      if (unsent <= 0) break;
+    const unsent = this.send.buffered - this.dataInFlight();
+    if (unsent > 0) {
       const flight = seqDiff(this.sndNxt, this.send.unacknowledged);
       const window = Math.min(this.sndWnd, this.cc.cwnd + this.cc.limitedTransmit) - flight;
-      if (window <= 0) {
-        if (this.sndWnd === 0 && flight === 0) this.armPersist();
-        break;
-      }
-      const size = Math.min(this.peerMss, unsent, window);
-      if (size < this.peerMss) {
-        if (this.holdsSmallSegment(flight)) break;
-        this.smallSentEnd = seqAdd(this.sndNxt, size);
-      }
-      this.sendData(this.sndNxt, size, size === unsent);
-      this.sndNxt = seqAdd(this.sndNxt, size);
+      if (window > 0) this.sendNew(Math.min(unsent, window), flight, unsent);
+      else if (this.sndWnd === 0 && flight === 0) this.armPersist();
     }
     this.maybeSendFin();
+  }
+
+  /** Send up to `room` bytes of new data as full segments, and a small one after them if Nagle lets it go. */
+  private sendNew(room: number, flight: number, unsent: number): void {
+    const mss = this.peerMss;
+    let count = Math.floor(room / mss), lastSize = mss;
+    const rest = room - count * mss;
+    if (rest > 0 && !this.holdsSmallSegment(flight + count * mss)) {
+      count++;
+      lastSize = rest;
+      this.smallSentEnd = seqAdd(this.sndNxt, room);
+    }
+    if (count === 0) return;
+    const sent = (count - 1) * mss + lastSize;
+    this.sendData(this.sndNxt, count, lastSize, sent === unsent);
+    this.sndNxt = seqAdd(this.sndNxt, sent);
   }
 
   /**
@@ -532,11 +547,11 @@ export class Connection implements TcpStream {
     return seqGt(this.smallSentEnd, this.send.unacknowledged) && seqLe(this.smallSentEnd, this.sndNxt);
   }
 
-  private sendData(seq: number, size: number, push: boolean): void {
+  /** Send `count` segments of new data from `seq`, full ones but the last (`lastSize`). */
+  private sendData(seq: number, count: number, lastSize: number, push: boolean): void {
     if (!this.timing) this.timing = { seq, sentAt: this.host.nowMs() };
     this.cancelAck();
-    this.layer.send(this, TcpFlags.Ack | (push ? TcpFlags.Psh : 0), seq, this.receive.nextExpected, this.advertisedWindow(), undefined, size,
-      (target, at) => this.send.copyOut(seq, target, at, size));
+    this.layer.sendTrain(this, seq, this.receive.nextExpected, this.advertisedWindow(), count, this.peerMss, lastSize, push, this.copyOut);
     this.armRetransmit();
   }
 
@@ -677,7 +692,7 @@ export class Connection implements TcpStream {
       // The probe is one real byte of new data, so an ACK that takes it is in sequence.
       const una = this.send.unacknowledged;
       if (this.sndNxt === una && this.send.buffered > 0) {
-        this.sendData(una, 1, true);
+        this.sendData(una, 1, 1, true);
         this.sndNxt = seqAdd(this.sndNxt, 1);
       }
       this.persistMs = Math.min(this.persistMs * 2, PERSIST_MAX_MS);

@@ -126,6 +126,24 @@ export class TcpLayer implements SegmentSender {
     if (connection.state === "TIME-WAIT" && !this.timeWait.includes(connection)) this.noteTimeWait(connection);
   }
 
+  sendTrain(connection: Connection, seq: number, ack: number, window: number, count: number, size: number, lastSize: number, push: boolean,
+    copy: (seq: number, target: Uint8Array, at: number, length: number) => void): void {
+    const source = connection.localAddress, destination = connection.remote, last = count - 1;
+    const header = this.outgoingHeader;
+    header.sourcePort = connection.localPort;
+    header.destinationPort = connection.remotePort;
+    header.acknowledgmentNumber = ack;
+    header.window = window;
+    this.iface.sendIpv4Train(destination, IpProtocol.Tcp, count, (i) => TCP_MIN_HEADER_LENGTH + (i === last ? lastSize : size), (out, i) => {
+      const segmentSeq = seqAdd(seq, i * size);
+      header.sequenceNumber = segmentSeq;
+      header.flags = TcpFlags.Ack | (push && i === last ? TcpFlags.Psh : 0);
+      TcpSegment.emit(out, header);
+      copy(segmentSeq, out, TCP_MIN_HEADER_LENGTH, i === last ? lastSize : size);
+      this.outgoing.wrap(out).fillChecksum(source, destination);
+    });
+  }
+
   private noteTimeWait(connection: Connection): void {
     this.timeWait.push(connection);
     // Past the bound, the oldest TIME-WAIT connection goes first (RFC 6191 lets a new SYN reuse it anyway).
