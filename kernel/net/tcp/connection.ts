@@ -107,8 +107,8 @@ export class Connection implements TcpStream {
   private readonly rto = new RetransmissionTimer();
   private cc!: NewReno;
   private retransmitTimer: unknown;
-  /** When the retransmission timeout is due, and when its timer fires (no later; see armRetransmit). */
-  private retransmitDeadline = 0;
+  /** When the retransmission timeout is due (undefined: stopped), and when its timer fires (no later; see armRetransmit). */
+  private retransmitDeadline: number | undefined;
   private retransmitTimerAt = 0;
   private retries = 0;
   private ackTimer: unknown;
@@ -633,37 +633,41 @@ export class Connection implements TcpStream {
 
   /**
    * Start the retransmission timer, or with `restart` move its deadline to
-   * one RTO from now. Every ACK restarts it, so a later deadline is only
-   * noted: the timer, if it fires before it, sleeps on (a timer-heap
-   * removal and insertion per ACK cost more than the rest of the ACK).
+   * one RTO from now. Every ACK restarts it and the last one of an exchange
+   * stops it, so only the deadline moves: the timer fires no later than it,
+   * sleeps on if it is early, and lapses if the deadline is gone (a
+   * timer-heap removal and insertion per ACK cost more than the rest of the
+   * ACK).
    */
   private armRetransmit(restart = false): void {
-    if (this.retransmitTimer !== undefined && !restart) return;
+    if (this.retransmitDeadline !== undefined && !restart) return;
     const now = this.host.nowMs();
     this.retransmitDeadline = now + this.rto.rtoMs;
     if (this.retransmitTimer !== undefined) {
       if (this.retransmitTimerAt <= this.retransmitDeadline) return;
       this.host.clearTimer(this.retransmitTimer);
     }
-    this.setRetransmitTimer(now);
+    this.setRetransmitTimer(now, this.retransmitDeadline);
   }
 
-  private setRetransmitTimer(now: number): void {
-    this.retransmitTimerAt = this.retransmitDeadline;
+  private setRetransmitTimer(now: number, deadline: number): void {
+    this.retransmitTimerAt = deadline;
     this.retransmitTimer = this.host.setTimer(() => {
+      this.retransmitTimer = undefined;
+      const due = this.retransmitDeadline;
+      if (due === undefined) return;
       const now = this.host.nowMs();
-      if (now < this.retransmitDeadline) this.setRetransmitTimer(now);
+      if (now < due) this.setRetransmitTimer(now, due);
       else this.retransmitTimeout();
-    }, this.retransmitDeadline - now);
+    }, deadline - now);
   }
 
   private stopRetransmit(): void {
-    if (this.retransmitTimer !== undefined) this.host.clearTimer(this.retransmitTimer);
-    this.retransmitTimer = undefined;
+    this.retransmitDeadline = undefined;
   }
 
   private retransmitTimeout(): void {
-    this.retransmitTimer = undefined;
+    this.retransmitDeadline = undefined;
     const synState = this.state === "SYN-SENT" || this.state === "SYN-RECEIVED";
     if (++this.retries > (synState ? this.tuning.maxSynRetries : this.tuning.maxRetries)) {
       const what = this.state === "SYN-SENT" ? "connecting to" : "talking to";
@@ -766,6 +770,7 @@ export class Connection implements TcpStream {
       if (timer !== undefined) this.host.clearTimer(timer);
     }
     this.retransmitTimer = this.ackTimer = this.persistTimer = this.timeWaitTimer = this.idleTimer = this.keepAliveTimer = undefined;
+    this.retransmitDeadline = undefined;
     this.send?.close();
     this.receive?.close();
     if (!this.released) {
