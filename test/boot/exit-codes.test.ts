@@ -100,6 +100,7 @@ test("a CPU fault prints a register dump and exits with 125", async () => {
   const { image } = await build(service("echo-args"), join(import.meta.dirname, "..", "services", "build", "fault.elf"));
   const vm = bootDirect({ image, cmdline: "toro.selftest=fault" });
   let out = "";
+  vm.stdout.setEncoding("utf8");
   vm.stdout.on("data", (d) => (out += d));
   const status = await new Promise<number | null>((resolve) => vm.on("close", resolve));
   assert.deepEqual(outcomeOfQemuStatus(status), { kind: "exited", code: 125 });

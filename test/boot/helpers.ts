@@ -32,6 +32,9 @@ export function toro(args: string[], limitMs = 120_000, cwd = ROOT): Promise<Run
   return new Promise((resolve, reject) => {
     const child = spawn(TORO, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "", stderr = "";
+    // Decoded as a stream: a UTF-8 character split between two reads must not become two U+FFFDs.
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), limitMs);
@@ -79,6 +82,8 @@ export function startGuest(args: string[], ready: RegExp, spawner: Spawner = spa
     await ended;
   };
   return new Promise((resolve, reject) => {
+    guest.stdout!.setEncoding("utf8");
+    guest.stderr!.setEncoding("utf8");
     guest.stdout!.on("data", (d) => {
       output += d;
       if (ready.test(output)) resolve({ output: () => output, stop });

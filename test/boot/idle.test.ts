@@ -18,6 +18,7 @@ test("a service sleeping 5 s leaves the host CPU idle (halt, no tick, no busy wa
   let start: { cpu: number; at: number } | undefined;
   let last: { cpu: number; at: number } | undefined;
   const sample = () => ({ cpu: cpuSeconds(vm.pid!), at: performance.now() });
+  vm.stdout.setEncoding("utf8");
   vm.stdout.on("data", (d) => {
     out += d;
     if (!start && out.includes("sleeping")) start = sample();
