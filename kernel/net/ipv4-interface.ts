@@ -124,18 +124,11 @@ export class Ipv4Interface {
       this.drop(`a packet to ${formatIpv4(destination)}: the interface has no address yet`);
       return;
     }
-    const room = (this.nic.mtu - IPV4_MIN_HEADER_LENGTH) & ~7;
-    const identification = this.identification = (this.identification + 1) & 0xffff;
+    const room = this.room();
     // The common case, one packet to a known neighbour: built in place in the card's buffer, with no copies.
     const mac = payloadLength <= room ? this.resolvedMac(destination) : undefined;
-    if (mac) {
-      if (!this.templateFits(mac, source, destination, protocol)) this.buildTemplate(mac, source, destination, protocol);
-      this.counted(this.nic.transmit(ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH + payloadLength, (frame) => {
-        this.writeHeaders(frame, payloadLength, identification);
-        fill(frame.subarray(ETHERNET_HEADER_LENGTH + IPV4_MIN_HEADER_LENGTH));
-      }));
-      return;
-    }
+    if (mac) return this.transmitTemplated(mac, source, destination, protocol, 1, () => payloadLength, fill);
+    const identification = this.identification = (this.identification + 1) & 0xffff;
     const payload = new Uint8Array(payloadLength);
     fill(payload);
     for (let offset = 0; offset < payloadLength || offset === 0; offset += room) {
@@ -161,13 +154,21 @@ export class Ipv4Interface {
   sendIpv4Train(destination: number, protocol: number, count: number, lengthOf: (index: number) => number,
     fill: (payload: Uint8Array, index: number) => void): void {
     const source = this.config?.address;
-    const room = (this.nic.mtu - IPV4_MIN_HEADER_LENGTH) & ~7;
     const mac = source === undefined ? undefined : this.resolvedMac(destination);
-    if (!mac) {
-      for (let i = 0; i < count; i++) this.sendIpv4(destination, protocol, lengthOf(i), (payload) => fill(payload, i));
-      return;
-    }
-    if (!this.templateFits(mac, source!, destination, protocol)) this.buildTemplate(mac, source!, destination, protocol);
+    if (mac) return this.transmitTemplated(mac, source!, destination, protocol, count, lengthOf, fill);
+    for (let i = 0; i < count; i++) this.sendIpv4(destination, protocol, lengthOf(i), (payload) => fill(payload, i));
+  }
+
+  /** The largest payload a packet carries unfragmented (a multiple of 8, as fragment offsets are). */
+  private room(): number {
+    return (this.nic.mtu - IPV4_MIN_HEADER_LENGTH) & ~7;
+  }
+
+  /** Packets to a resolved neighbour, each built in the card's buffer from the header template. */
+  private transmitTemplated(mac: Uint8Array, source: number, destination: number, protocol: number, count: number,
+    lengthOf: (index: number) => number, fill: (payload: Uint8Array, index: number) => void): void {
+    if (!this.templateFits(mac, source, destination, protocol)) this.buildTemplate(mac, source, destination, protocol);
+    const room = this.room();
     let index = 0, payloadLength = 0, identification = 0;
     const fillFrame = (frame: Uint8Array) => {
       this.writeHeaders(frame, payloadLength, identification);
