@@ -16,7 +16,7 @@
  * turns, so they never compete for the host's CPUs, and the report gives the
  * host's load average, since other work on the host does.
  *
- *   node --import tsx bench/http.ts [--duration S] [--warmup S] [--connections N] [--threads N] [--machine microvm|q35] [--accel auto|kvm|tcg]
+ *   node --import tsx bench/http.ts [--duration S] [--warmup S] [--connections N] [--machine microvm|q35] [--accel auto|kvm|tcg]
  */
 import * as esbuild from "esbuild";
 import { spawnSync } from "node:child_process";
@@ -32,7 +32,7 @@ import { freePort } from "../test/boot/helpers.ts";
 import { BENCH_BUILD, BENCH_DIR, log, parseBenchArgs, qemuVersion, run, type Running, start } from "./common.ts";
 import { acpiNote, aptCache, buildInitramfs, debVersion, type Kernel, linuxArgs, prepareKernel, unpackPackages, VIRTIO_TRANSPORT } from "./linux/guest.ts";
 
-const USAGE = "usage: node --import tsx bench/http.ts [--duration S] [--warmup S] [--connections N] [--threads N] [--machine microvm|q35] [--accel auto|kvm|tcg]";
+const USAGE = "usage: node --import tsx bench/http.ts [--duration S] [--warmup S] [--connections N] [--machine microvm|q35] [--accel auto|kvm|tcg]";
 const HANDLER = join(BENCH_DIR, "services", "http-handler.ts");
 const NODE_ADAPTER = join(BENCH_DIR, "services", "http-node.ts");
 const NODE_BUNDLE = join(BENCH_BUILD, "http-node.cjs");
@@ -51,14 +51,14 @@ const WRK_GRACE_MS = 30_000;
  */
 const WRK_TIMEOUT_S = 10;
 /**
- * Each wrk run opens its connections anew, all at once, and QEMU's user
- * network listens for a forwarded port with a backlog of 1 (`ss -ltn` shows
- * it): the host kernel then drops the handshake's last ACK of most of them,
- * wrk believes they are connected and sends, and those first requests wait
- * for retransmissions, seconds, before QEMU sees them (up to 7 s seen, p99
- * 4.5 s instead of 0.3 s for Toro's 10 KiB in a 30 s run). wrk-ramp.lua
- * sends each connection's first request RAMP_GAP_MS after the one before,
- * which the queue can take; wrk starts a request's clock when it writes it.
+ * Each wrk run opens its connections anew, and QEMU's user network listens
+ * for a forwarded port with a backlog of 1 (`ss -ltn` shows it): the host
+ * kernel drops a SYN that finds the queue full, so of 16 connections opened
+ * at once about half wait for SYN retransmissions, 1, 3, 7 s later (a
+ * capture showed 8 of 16 without a SYN-ACK), and the guest idles meanwhile.
+ * wrk-ramp.lua opens the connections RAMP_GAP_MS apart, which the queue can
+ * take, one per wrk thread, before wrk starts its clock, and sends their first
+ * requests together when the last is open.
  */
 const WRK_SCRIPT = join(BENCH_DIR, "services", "wrk-ramp.lua");
 const RAMP_GAP_MS = 25;
@@ -92,8 +92,8 @@ const WORKLOADS: Workload[] = [
 interface WrkSettings {
   seconds: number;
   warmup: number;
+  /** Also wrk's threads: wrk-ramp.lua opens one connection per thread. */
   connections: number;
-  threads: number;
 }
 
 /** What one wrk run reports. */
@@ -260,12 +260,11 @@ function cpuSeconds(pid: number | undefined): number {
 
 /** Runs wrk once against the target; its output, or a problem. */
 async function wrk(target: Target, workload: Workload, seconds: number, settings: WrkSettings): Promise<{ output: string; ended: string | undefined }> {
-  const perThread = Math.ceil(settings.connections / settings.threads);
   const args = [
-    `-t${settings.threads}`, `-c${settings.connections}`, `-d${seconds}s`, "--latency", "--timeout", `${WRK_TIMEOUT_S}s`,
-    "-s", WRK_SCRIPT, `http://127.0.0.1:${target.port}${workload.path}`, "--", String(perThread), String(RAMP_GAP_MS),
+    `-t${settings.connections}`, `-c${settings.connections}`, `-d${seconds}s`, "--latency", "--timeout", `${WRK_TIMEOUT_S}s`,
+    "-s", WRK_SCRIPT, `http://127.0.0.1:${target.port}${workload.path}`, "--", String(settings.connections), String(RAMP_GAP_MS),
   ];
-  const child = start("wrk", "wrk", args);
+  const child = start("wrk", "wrk", args, { WRK_RAMP_GAP_MS: String(RAMP_GAP_MS) });
   const timer = setTimeout(() => void child.stop(), seconds * 1000 + WRK_GRACE_MS);
   const { status, signal } = await child.ended.finally(() => clearTimeout(timer));
   const ended = status === 0 ? undefined : `wrk ended with ${status ?? signal}: ${child.stderr().trim()}`;
@@ -359,7 +358,7 @@ function report(settings: WrkSettings, vm: VmConfig, kernel: Kernel, targets: Ta
   console.log(`QEMU ${qemuVersion()}, machine ${vm.machine}, accelerator ${vm.accel}, 1 vCPU and ${MEMORY_MIB} MiB per guest, user networking with a port forward`);
   for (const target of targets) console.log(`${target.name}: ${target.about}; first answer after ${(target.readyMs / 1000).toFixed(1)} s`);
   console.log(`Linux kernel: ${kernel.version}, busybox-static ${kernel.busyboxVersion}${acpiNote(vm.machine, kernel)}`);
-  console.log(`wrk ${wrkVersion}: -t${settings.threads} -c${settings.connections} -d${settings.seconds}s --latency --timeout ${WRK_TIMEOUT_S}s, first requests ${RAMP_GAP_MS} ms apart (wrk-ramp.lua), after ${settings.warmup} s of warm-up per workload`);
+  console.log(`wrk ${wrkVersion}: -t${settings.connections} -c${settings.connections} -d${settings.seconds}s --latency --timeout ${WRK_TIMEOUT_S}s, connections opened ${RAMP_GAP_MS} ms apart before the clock starts (wrk-ramp.lua), after ${settings.warmup} s of warm-up per workload`);
   console.log(`workloads: GET / (examples/hello-http's Hello, ${HELLO_BODY.length} bytes), GET /10k (${TEN_KIB} bytes)\n`);
   console.log(table(measures));
   console.log(`\n${ratios(measures, targets[0].name, targets.slice(1).map((t) => t.name))}`);
@@ -386,9 +385,9 @@ host load average (1, 5, 15 min): ${loadBefore} before the first target, ${loada
 
 async function main(): Promise<void> {
   const [toroPort, linuxPort, hostPort] = [await freePort(), await freePort(), await freePort()];
-  const numbers = { duration: { value: DURATION_S, least: 1 }, warmup: { value: 5, least: 0 }, connections: { value: 16, least: 1 }, threads: { value: 1, least: 1 } };
+  const numbers = { duration: { value: DURATION_S, least: 1 }, warmup: { value: 5, least: 0 }, connections: { value: 16, least: 1 } };
   const { numbers: flags, options } = parseBenchArgs(process.argv.slice(2), USAGE, numbers, [HANDLER, "-p", `${toroPort}:80`, "--mem", `${MEMORY_MIB}M`]);
-  const settings: WrkSettings = { seconds: flags.duration, warmup: flags.warmup, connections: flags.connections, threads: flags.threads };
+  const settings: WrkSettings = { seconds: flags.duration, warmup: flags.warmup, connections: flags.connections };
   ensureWrk();
   mkdirSync(BENCH_BUILD, { recursive: true });
   const built = await build(HANDLER, join(BENCH_BUILD, "http.elf"), log);
