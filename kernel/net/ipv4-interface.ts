@@ -302,8 +302,9 @@ export class Ipv4Interface {
     this.counters.framesIn++;
     const eth = this.eth.wrap(frame);
     if (eth.check() !== undefined) return this.drop("a malformed Ethernet frame");
-    if (eth.etherType === EtherType.Arp) this.receiveArp(eth.payload);
-    else if (eth.etherType === EtherType.Ipv4) this.receiveIpv4(eth.payload);
+    const type = eth.etherType;
+    if (type === EtherType.Ipv4) this.receiveIpv4(eth.payload);
+    else if (type === EtherType.Arp) this.receiveArp(eth.payload);
   }
 
   private receiveArp(bytes: Uint8Array): void {

@@ -171,14 +171,13 @@ export class TcpLayer implements SegmentSender {
   private input(payload: Uint8Array, source: number, destination: number): void {
     const seg = this.incoming.wrap(payload);
     if (seg.check() !== undefined || !seg.verifyChecksum(source, destination)) return;
-    if (seg.readOptions(this.options) !== undefined) this.options.clear(); // malformed options: take none of them
     const connection = this.find(source, seg.sourcePort, seg.destinationPort);
+    if (connection && seg.isBareAck && connection.takesCoalescedAcks) return this.holdAck(connection, payload);
+    if (seg.readOptions(this.options) !== undefined) this.options.clear(); // malformed options: take none of them
     if (connection) {
       // A new SYN for a connection in TIME-WAIT starts a new connection (RFC 9293 3.10.7.4, RFC 6191).
       if (connection.state === "TIME-WAIT" && seg.syn && !seg.ack) connection.forget();
-      else if (seg.flags === TcpFlags.Ack && seg.headerLength === TCP_MIN_HEADER_LENGTH && seg.payloadLength === 0 && connection.takesCoalescedAcks) {
-        return this.holdAck(connection, payload);
-      } else {
+      else {
         this.releaseHeldAck();
         return connection.input(seg, this.options);
       }

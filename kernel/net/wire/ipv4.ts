@@ -52,13 +52,15 @@ export class Ipv4Packet extends WireView {
    * `verifyChecksum()`.
    */
   check(): string | undefined {
-    const length = this.bytes.length;
+    // Every packet passes here: the fields are read from the bytes, not through the getters (a call each).
+    const bytes = this.bytes, length = bytes.length;
     if (length < IPV4_MIN_HEADER_LENGTH) return `an IPv4 header needs at least ${IPV4_MIN_HEADER_LENGTH} bytes, got ${length}`;
-    if (this.version !== 4) return `IP version ${this.version} is not 4`;
-    const headerLength = this.headerLength;
+    const version = bytes[0] >>> 4;
+    if (version !== 4) return `IP version ${version} is not 4`;
+    const headerLength = (bytes[0] & 0x0f) * 4;
     if (headerLength < IPV4_MIN_HEADER_LENGTH) return `IPv4 header length ${headerLength} is below ${IPV4_MIN_HEADER_LENGTH} bytes`;
     if (headerLength > length) return `the IPv4 header says ${headerLength} bytes, only ${length} arrived`;
-    const totalLength = this.totalLength;
+    const totalLength = (bytes[2] << 8) | bytes[3];
     if (totalLength < headerLength) return `IPv4 total length ${totalLength} is shorter than its header (${headerLength} bytes)`;
     if (totalLength > length) return `IPv4 total length ${totalLength} is more than the ${length} bytes that arrived`;
     return undefined;
@@ -203,12 +205,13 @@ export class Ipv4Packet extends WireView {
 
   /** The payload up to the total length, without any link-layer padding after it. */
   get payload(): Uint8Array {
-    return this.bytes.subarray(this.headerLength, this.totalLength);
+    const bytes = this.bytes;
+    return bytes.subarray((bytes[0] & 0x0f) * 4, (bytes[2] << 8) | bytes[3]);
   }
 
   /** Whether the header checksum is right. */
   verifyChecksum(): boolean {
-    return onesComplementSum(this.bytes, 0, this.headerLength) === 0xffff;
+    return onesComplementSum(this.bytes, 0, (this.bytes[0] & 0x0f) * 4) === 0xffff;
   }
 
   /** Compute and store the header checksum (after the last change to the header). */

@@ -219,9 +219,9 @@ export class TcpSegment extends WireView {
    * `readOptions`, the checksum by `verifyChecksum`.
    */
   check(): string | undefined {
-    const length = this.bytes.length;
+    const bytes = this.bytes, length = bytes.length;
     if (length < TCP_MIN_HEADER_LENGTH) return `a TCP header needs at least ${TCP_MIN_HEADER_LENGTH} bytes, got ${length}`;
-    const headerLength = this.headerLength;
+    const headerLength = (bytes[12] >>> 4) * 4; // read here, not through the getter: every segment passes
     if (headerLength < TCP_MIN_HEADER_LENGTH) return `TCP data offset ${headerLength / 4} is below 5 words`;
     if (headerLength > length) return `the TCP data offset says ${headerLength} header bytes, only ${length} arrived`;
     return undefined;
@@ -384,6 +384,15 @@ export class TcpSegment extends WireView {
 
   get payloadLength(): number {
     return this.bytes.length - this.headerLength;
+  }
+
+  /**
+   * ACK alone: no other flag, no options, no data. After `check()`, 20
+   * bytes can only be a bare header. Most segments a sender receives are
+   * these, so it is one test.
+   */
+  get isBareAck(): boolean {
+    return this.bytes.length === TCP_MIN_HEADER_LENGTH && this.bytes[13] === TcpFlags.Ack;
   }
 
   get payload(): Uint8Array {

@@ -245,3 +245,19 @@ test("a flipped bit or the wrong addresses fail the checksum", () => {
   assert.ok(new TcpSegment(big.subarray(0, 21)).verifyChecksum(HOST_A_IP, HOST_B_IP));
   assert.equal(TcpOptionKind.EndOfOptions, 0);
 });
+
+test("a bare ACK is an ACK alone: no other flag, no options, no data", () => {
+  const bareAck = (flags: number, length = 20, headerLength = 20) => {
+    const bytes = new Uint8Array(length);
+    TcpSegment.emit(bytes, { sourcePort: 1, destinationPort: 2, sequenceNumber: 3, acknowledgmentNumber: 4, flags, window: 5 });
+    bytes[12] = (headerLength / 4) << 4;
+    return new TcpSegment(bytes).isBareAck;
+  };
+  assert.equal(bareAck(TcpFlags.Ack), true);
+  assert.equal(bareAck(TcpFlags.Ack | TcpFlags.Psh), false);
+  assert.equal(bareAck(TcpFlags.Ack | TcpFlags.Fin), false);
+  assert.equal(bareAck(TcpFlags.Syn | TcpFlags.Ack), false);
+  assert.equal(bareAck(TcpFlags.Ack, 21), false, "one byte of data");
+  assert.equal(bareAck(TcpFlags.Ack, 24, 24), false, "a header with options");
+  assert.equal(new TcpSegment(segmentOf(TCP_HTTP_GET)).isBareAck, false);
+});
