@@ -150,7 +150,7 @@ export class Connection implements TcpStream {
   /** Where the latest segment shorter than the MSS ended (Minshall's Nagle: at most one small segment unacknowledged). */
   private smallSentEnd = 0;
   private peerOfferedScaling = false;
-  /** The keep-alive handle was given back (at TIME-WAIT or at the end). */
+  /** The keep-alive handle is not held: given back at TIME-WAIT, at the end, or by unref(). */
   private released = false;
   private eof = false;
   private failure: Error | undefined;
@@ -708,7 +708,7 @@ export class Connection implements TcpStream {
     this.state = "TIME-WAIT";
     this.stopRetransmit();
     this.timeWaitTimer = this.host.setTimer(() => this.finish(), this.tuning.timeWaitMs);
-    this.keepAlive.release(); // a connection in TIME-WAIT does not keep the service alive
+    if (!this.released) this.keepAlive.release(); // a connection in TIME-WAIT does not keep the service alive
     this.released = true;
     this.resolveClosed();
   }
@@ -895,5 +895,18 @@ export class Connection implements TcpStream {
     if (this.keepAliveTimer !== undefined) this.host.clearTimer(this.keepAliveTimer);
     this.keepAliveTimer = undefined;
     this.touch();
+  }
+
+  unref(): void {
+    if (this.released) return;
+    this.released = true;
+    this.keepAlive.release();
+  }
+
+  ref(): void {
+    // A connection in TIME-WAIT or closed keeps nothing alive, whatever it is told.
+    if (!this.released || this.state === "TIME-WAIT" || this.state === "CLOSED") return;
+    this.released = false;
+    this.keepAlive.retain();
   }
 }

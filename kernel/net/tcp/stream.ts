@@ -38,6 +38,15 @@ export interface TcpStream {
    * connection fails. Off by default.
    */
   setKeepAlive(enable: boolean, idleMs?: number): void;
+  /**
+   * Let the service end while this connection is open (as Node's
+   * socket.unref()): for a connection kept idle in case it is wanted again,
+   * such as fetch()'s pooled ones. ref() undoes it; a new connection keeps
+   * the service alive.
+   */
+  unref(): void;
+  /** Keep the service alive while this connection is open again (the default). */
+  ref(): void;
   /** Settles when the connection is fully closed: resolves on an orderly close, rejects on a reset or a timeout. */
   readonly closed: Promise<void>;
 }

@@ -17,6 +17,8 @@ export class MemoryStream implements TcpStream {
   /** The server sent FIN (end) or closed. */
   ended = false;
   isClosed = false;
+  /** Whether the connection would keep the service alive (unref() and ref() set it). */
+  referenced = true;
 
   private readonly inbox: (Uint8Array | null)[] = [];
   private readers: ((chunk: Uint8Array | null) => void)[] = [];
@@ -94,6 +96,12 @@ export class MemoryStream implements TcpStream {
   setNoDelay(): void {}
   setIdleTimeout(): void {}
   setKeepAlive(): void {}
+  unref(): void {
+    this.referenced = false;
+  }
+  ref(): void {
+    this.referenced = true;
+  }
 
   private deliver(chunk: Uint8Array | null): void {
     if (chunk === null) {

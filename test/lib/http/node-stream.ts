@@ -92,6 +92,14 @@ class NodeStream implements TcpStream {
   setIdleTimeout(): void {}
   setKeepAlive(): void {}
 
+  unref(): void {
+    this.socket.unref();
+  }
+
+  ref(): void {
+    this.socket.ref();
+  }
+
   private wake(): void {
     while (this.waiting.length > 0) {
       const chunk = this.tryRead();
