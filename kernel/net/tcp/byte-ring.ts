@@ -48,19 +48,24 @@ export class ByteRing {
 
   /** Write `data` at `offset` bytes from the start (within the capacity). */
   write(offset: number, data: Uint8Array): void {
-    const at = (this.start + offset) % this.bytes.length;
-    const first = Math.min(data.length, this.bytes.length - at);
-    this.bytes.set(data.subarray(0, first), at);
-    this.bytes.set(data.subarray(first), 0);
+    const bytes = this.bytes;
+    const at = (this.start + offset) % bytes.length;
+    const first = bytes.length - at;
+    // Most writes do not wrap: one copy, without the two views a split takes.
+    if (data.length <= first) return bytes.set(data, at);
+    bytes.set(data.subarray(0, first), at);
+    bytes.set(data.subarray(first), 0);
   }
 
   /** Copy `length` bytes from `offset` bytes after the start into `target` at `at`. */
   copyOut(offset: number, target: Uint8Array, at: number, length: number): void {
     if (length === 0) return;
-    const from = (this.start + offset) % this.bytes.length;
-    const first = Math.min(length, this.bytes.length - from);
-    target.set(this.bytes.subarray(from, from + first), at);
-    target.set(this.bytes.subarray(0, length - first), at + first);
+    const bytes = this.bytes;
+    const from = (this.start + offset) % bytes.length;
+    const first = bytes.length - from;
+    if (length <= first) return target.set(bytes.subarray(from, from + length), at);
+    target.set(bytes.subarray(from), at);
+    target.set(bytes.subarray(0, length - first), at + first);
   }
 
   /** The first `count` bytes are done with. */

@@ -848,8 +848,10 @@ export class Connection implements TcpStream {
     while (this.writers.length > 0) {
       const w = this.writers[0];
       const taken = this.send.write(w.data);
-      w.data = w.data.subarray(taken);
-      if (w.data.length > 0) break;
+      if (taken < w.data.length) {
+        w.data = w.data.subarray(taken);
+        break;
+      }
       this.writers.shift()!.resolve();
     }
     // The FIN goes after every queued write has reached the send buffer.

@@ -75,7 +75,7 @@ export class ReceiveBuffer {
     // The gap before the first range may now be closed: advance through it.
     let advance = bytes.length;
     while (this.ranges.length > 0 && this.ranges[0][0] <= advance) advance = Math.max(advance, this.ranges.shift()![1]);
-    this.ranges = this.ranges.map(([a, b]) => [a - advance, b - advance]);
+    if (this.ranges.length > 0) this.ranges = this.ranges.map(([a, b]) => [a - advance, b - advance]);
     this.readable += advance;
     this.nxt = seqAdd(this.nxt, advance);
     return advance;

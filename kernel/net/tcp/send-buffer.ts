@@ -36,7 +36,7 @@ export class SendBuffer {
     const capacity = this.ring.reserve(this.length + Math.min(data.length, this.free), this.length);
     const n = Math.min(data.length, capacity - this.length);
     if (n <= 0) return 0;
-    this.ring.write(this.length, data.subarray(0, n));
+    this.ring.write(this.length, n === data.length ? data : data.subarray(0, n));
     this.length += n;
     return n;
   }
