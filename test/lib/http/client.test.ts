@@ -3,20 +3,22 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createFetch } from "../../../lib/http/client.ts";
+import { ConnectionPool } from "../../../lib/http/connection-pool.ts";
 import { Request } from "../../../lib/http/request.ts";
 import { requestComplete } from "./harness.ts";
 import { MemoryStream } from "./memory-stream.ts";
 
-/** A fetch whose every connection is a MemoryStream handed to `serve`, which plays the server. */
+/** A fetch whose every new connection is a MemoryStream handed to `serve`, which plays the server. */
 function scripted(serve: (stream: MemoryStream, index: number) => void | Promise<void>) {
   const opened: { host: string; port: number; stream: MemoryStream }[] = [];
+  const pool = new ConnectionPool();
   const fetch = createFetch(async (host, port) => {
     const stream = new MemoryStream();
     opened.push({ host, port, stream });
     void serve(stream, opened.length - 1);
     return stream;
-  });
-  return { fetch, opened };
+  }, pool);
+  return { fetch, opened, pool };
 }
 
 const headEnd = (output: string) => output.includes("\r\n\r\n");
@@ -44,7 +46,7 @@ test("a GET: the request on the wire, and a Content-Length response", async () =
   const { fetch, opened } = scripted(answering("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Twice: a\r\nX-Twice: b\r\nContent-Length: 5\r\n\r\nhello"));
   const response = await fetch("http://example.com:8080/path?q=1#fragment", { headers: { "X-Custom": "yes", Connection: "keep-alive" } });
   assert.deepEqual(opened.map(({ host, port }) => [host, port]), [["example.com", 8080]]);
-  assert.equal(opened[0].stream.output, "GET /path?q=1 HTTP/1.1\r\nhost: example.com:8080\r\nx-custom: yes\r\naccept: */*\r\nconnection: close\r\n\r\n");
+  assert.equal(opened[0].stream.output, "GET /path?q=1 HTTP/1.1\r\nhost: example.com:8080\r\nx-custom: yes\r\naccept: */*\r\nconnection: keep-alive\r\n\r\n");
   assert.equal(response.status, 200);
   assert.equal(response.statusText, "OK");
   assert.equal(response.ok, true);
@@ -52,7 +54,8 @@ test("a GET: the request on the wire, and a Content-Length response", async () =
   assert.equal(response.redirected, false);
   assert.equal(response.headers.get("content-type"), "text/plain");
   assert.equal(response.headers.get("x-twice"), "a, b");
-  // A small body is read before fetch resolves, so its connection is closed even if nobody reads it.
+  // A small body is read before fetch resolves, so its connection is free even if nobody reads it:
+  // here closed, as the server closed its side.
   assert.equal(opened[0].stream.isClosed, true);
   assert.equal(await response.text(), "hello");
 });
@@ -93,7 +96,7 @@ test("HEAD, 204 and 304 have no body, whatever their fields say; interim 1xx ans
 test("a large body streams: fetch resolves at the head, and chunks come as they arrive", async () => {
   const size = 1 << 20;
   let server!: MemoryStream;
-  const { fetch } = scripted(async (stream) => {
+  const { fetch, pool } = scripted(async (stream) => {
     server = stream;
     await stream.waitFor(headEnd);
     stream.send(`HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\n\r\n`);
@@ -109,6 +112,11 @@ test("a large body streams: fetch resolves at the head, and chunks come as they 
   }
   assert.equal(received, size);
   assert.equal(chunks.length, 2);
+  // Read to its end: the connection waits in the pool for the next request, not keeping the service alive.
+  assert.equal(server.isClosed, false);
+  assert.equal(server.referenced, false);
+  assert.equal(pool.idleCount("x:80"), 1);
+  pool.close();
   assert.equal(server.isClosed, true);
 });
 
@@ -120,8 +128,8 @@ test("request bodies: known ones with Content-Length, streamed ones chunked, an 
   await fetch("http://x/c", { method: "POST" });
   await fetch("http://x/d", { method: "post", body: new URLSearchParams({ q: "a b" }) });
   const [a, b, c, d] = opened.map(({ stream }) => stream.output);
-  assert.equal(a, "POST /a HTTP/1.1\r\nhost: x\r\ncontent-type: text/plain;charset=UTF-8\r\naccept: */*\r\ncontent-length: 6\r\nconnection: close\r\n\r\nh\xc3\xa9llo");
-  assert.equal(b, "PUT /b HTTP/1.1\r\nhost: x\r\naccept: */*\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n4\r\none,\r\n3\r\ntwo\r\n0\r\n\r\n");
+  assert.equal(a, "POST /a HTTP/1.1\r\nhost: x\r\ncontent-type: text/plain;charset=UTF-8\r\naccept: */*\r\ncontent-length: 6\r\nconnection: keep-alive\r\n\r\nh\xc3\xa9llo");
+  assert.equal(b, "PUT /b HTTP/1.1\r\nhost: x\r\naccept: */*\r\ntransfer-encoding: chunked\r\nconnection: keep-alive\r\n\r\n4\r\none,\r\n3\r\ntwo\r\n0\r\n\r\n");
   assert.match(c, /^POST \/c HTTP\/1\.1\r\n.*content-length: 0\r\n/s);
   assert.match(d, /content-type: application\/x-www-form-urlencoded;charset=UTF-8\r\naccept: \*\/\*\r\ncontent-length: 5\r\n.*\r\n\r\nq=a\+b$/s);
 });
@@ -212,8 +220,8 @@ test("redirects are followed: relative Location, 302 turns POST into GET, 307 ke
   assert.equal(response.url, "http://other:81/third");
   const [first, second, third] = opened.map(({ stream }) => stream.output);
   assert.match(first, /^POST \/one HTTP\/1\.1\r\n[^]*authorization: secret\r\n[^]*\r\n\r\npayload$/);
-  assert.equal(second, "GET /second?x=1 HTTP/1.1\r\nhost: first\r\nauthorization: secret\r\naccept: */*\r\nconnection: close\r\n\r\n");
-  assert.equal(third, "GET /third HTTP/1.1\r\nhost: other:81\r\naccept: */*\r\nconnection: close\r\n\r\n");
+  assert.equal(second, "GET /second?x=1 HTTP/1.1\r\nhost: first\r\nauthorization: secret\r\naccept: */*\r\nconnection: keep-alive\r\n\r\n");
+  assert.equal(third, "GET /third HTTP/1.1\r\nhost: other:81\r\naccept: */*\r\nconnection: keep-alive\r\n\r\n");
   assert.deepEqual(opened.map(({ host, port }) => `${host}:${port}`), ["first:80", "first:80", "other:81"]);
 
   const kept = redirecting(["HTTP/1.1 308 Permanent Redirect\r\nLocation: /moved\r\n\r\n", FINAL]);
