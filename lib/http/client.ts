@@ -83,7 +83,8 @@ export function createFetch(connect: Connector, pool = new ConnectionPool()): Fe
         // Response's constructor has no place for these: they are fetch()'s own.
         return Object.assign(response, { url: url.href.replace(/#.*$/, ""), redirected: redirects > 0 });
       }
-      await response.body?.[Symbol.asyncIterator]().return?.();
+      await discard(response.body);
+      if (signal?.aborted) throw abortReason(signal);
       if (request.redirect === "error") throw fetchFailed(new Error(`redirected to ${location}, and redirect is "error"`));
       if (redirects === MAX_REDIRECTS) throw fetchFailed(new Error(`more than ${MAX_REDIRECTS} redirects`));
       let next: URL;
@@ -107,6 +108,25 @@ export function createFetch(connect: Connector, pool = new ConnectionPool()): Fe
       url = next;
     }
   };
+}
+
+/**
+ * Read and drop a redirect's body if it is short, so that its connection can
+ * carry the next request; a longer one, or one that fails, closes its connection.
+ */
+async function discard(body: AsyncIterable<Uint8Array | string> | null): Promise<void> {
+  if (body === null) return;
+  const chunks = body[Symbol.asyncIterator]();
+  try {
+    for (let left = EAGER_BODY_BYTES; left >= 0; ) {
+      const { done, value } = await chunks.next();
+      if (done) return;
+      left -= value.length;
+    }
+  } catch {
+    return; // the body closed its connection; an abort is seen after
+  }
+  await chunks.return?.();
 }
 
 /** One request as it goes on the wire. */

@@ -2,9 +2,12 @@
 // raw TCP), through a TcpStream over Node sockets.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createTcpServer, type AddressInfo } from "node:net";
+import { spawn } from "node:child_process";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
+import { fileURLToPath } from "node:url";
 import { createFetch } from "../../../lib/http/client.ts";
+import { ConnectionPool } from "../../../lib/http/connection-pool.ts";
 import { nodeConnect } from "./node-stream.ts";
 import { freePort } from "../../boot/helpers.ts";
 
@@ -17,19 +20,27 @@ function pattern(size: number): Buffer {
   return bytes;
 }
 
-async function withServer(handler: (request: IncomingMessage, response: ServerResponse) => void, run: (base: string) => Promise<void>) {
+async function withServer(handler: (request: IncomingMessage, response: ServerResponse) => void, run: (base: string, server: Server) => Promise<void>) {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
-    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, server);
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
 }
 
-test("Node's http server: Content-Length, chunked, 1 MB, a streamed POST echoed, a redirect", async () => {
+/** How many TCP connections a server has accepted so far. */
+function counting(server: Server | ReturnType<typeof createTcpServer>): { connections: number } {
+  const count = { connections: 0 };
+  server.on("connection", () => count.connections++);
+  return count;
+}
+
+test("Node's http server: Content-Length, chunked, 1 MB, a streamed POST echoed, a redirect, all over one connection", async () => {
   const big = pattern(1 << 20);
+  let count!: { connections: number };
   await withServer((request, response) => {
     if (request.url === "/length") response.end("sized");
     else if (request.url === "/chunked") {
@@ -39,7 +50,8 @@ test("Node's http server: Content-Length, chunked, 1 MB, a streamed POST echoed,
     else if (request.url === "/echo") request.pipe(response);
     else if (request.url === "/moved") response.writeHead(302, { location: "/length" }).end();
     else response.writeHead(404).end();
-  }, async (base) => {
+  }, async (base, server) => {
+    count = counting(server);
     const sized = await fetch(`${base}/length`);
     assert.equal(sized.headers.get("content-length"), "5");
     assert.equal(await sized.text(), "sized");
@@ -56,6 +68,74 @@ test("Node's http server: Content-Length, chunked, 1 MB, a streamed POST echoed,
     assert.equal(moved.redirected, true);
     assert.equal(await moved.text(), "sized");
     assert.equal((await fetch(`${base}/nothing`)).status, 404);
+    // Each response was read whole, so its connection carried the next request.
+    assert.equal(count.connections, 1);
+  });
+});
+
+test("a connection Node's server closes when idle (its keepAliveTimeout) leaves the pool; the next request opens another", async () => {
+  const pool = new ConnectionPool();
+  const pooled = createFetch(nodeConnect, pool);
+  await withServer((request, response) => response.end("hi"), async (base, server) => {
+    server.keepAliveTimeout = 50;
+    const count = counting(server);
+    assert.equal(await (await pooled(base)).text(), "hi");
+    assert.equal(await (await pooled(base)).text(), "hi");
+    assert.equal(count.connections, 1);
+    assert.equal(pool.idleCount(), 1);
+    // Node's server closes an idle connection about a second after its keepAliveTimeout.
+    for (let waited = 0; pool.idleCount() > 0 && waited < 3000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(pool.idleCount(), 0, "the server's FIN took it out of the pool");
+    assert.equal(await (await pooled(base)).text(), "hi");
+    assert.equal(count.connections, 2);
+    pool.close();
+  });
+});
+
+test("a pooled connection the server closes or resets instead of answering: a GET goes again on a new connection", async () => {
+  for (const end of ["destroy", "resetAndDestroy"] as const) {
+    // Raw TCP: each connection answers its first request, and ends at the second without answering.
+    const server = createTcpServer((socket: Socket) => {
+      let requests = 0;
+      socket.on("data", (data) => {
+        if (!data.includes("\r\n\r\n")) return;
+        if (++requests === 2) return socket[end]();
+        const body = `answer ${count.connections}`;
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      });
+    });
+    const count = counting(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const pooled = createFetch(nodeConnect);
+      assert.equal(await (await pooled(base)).text(), "answer 1");
+      assert.equal(await (await pooled(base)).text(), "answer 2", end);
+      assert.equal(count.connections, 2);
+    } finally {
+      server.close();
+    }
+  }
+});
+
+test("a process whose only pooled connection is idle ends at once (the connection and the pool's timer are unreferenced)", async () => {
+  await withServer((request, response) => response.end("hi"), async (base, server) => {
+    server.keepAliveTimeout = 60_000; // the server would keep the connection: only the client can end it
+    const count = counting(server);
+    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./fetch-twice.ts", import.meta.url)), base], { stdio: ["ignore", "pipe", "inherit"] });
+    let fetchedAt = 0;
+    let output = "";
+    child.stdout.on("data", (data) => {
+      output += data;
+      fetchedAt ||= performance.now();
+    });
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    const lingered = performance.now() - fetchedAt;
+    assert.equal(code, 0);
+    assert.equal(output, "fetched twice\n");
+    assert.equal(count.connections, 1);
+    // Kept alive, it would have lasted until the pool's 4 s idle timeout closed the connection.
+    assert.ok(lingered < 2000, `the process lasted ${lingered.toFixed(0)} ms after its last fetch`);
   });
 });
 
