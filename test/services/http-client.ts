@@ -2,6 +2,9 @@
 // puts the host at 10.0.2.2). argv: the server's port, a port nobody listens
 // on, and a name the DNS server on the host resolves to 10.0.2.2 ("-" for
 // none). It prints what it got; the host checks that, and what it received.
+// It ends by running out of work, with a connection idle in fetch()'s pool:
+// the host checks that connection carried two requests, and did not keep the
+// service alive.
 import { argv } from "toro";
 
 const [port, closedPort, name] = argv;
@@ -76,5 +79,11 @@ export default async function main() {
     const named = await fetch(`http://${name}:${port}/length`);
     console.log(`dns: ${named.url}: ${await named.text()}`);
   }
-  return 0;
+
+  // The connection above was closed by the abort: these two share a new one, idle in between.
+  for (const n of [1, 2]) {
+    const kept = await fetch(`${base}/keep/${n}`);
+    console.log(`keep ${n}: ${await kept.text()}`);
+  }
+  // No exit code: the service ends when nothing keeps it alive, which an idle pooled connection does not.
 }
