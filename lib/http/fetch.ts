@@ -9,7 +9,11 @@ import { connect } from "../../kernel/net/index.ts";
 import { createFetch, type Fetch } from "./client.ts";
 import { installGlobal } from "./install-global.ts";
 
-/** Fetch a resource over plain HTTP (http: URLs; https: is a TypeError, as Toro has no TLS yet). */
+/**
+ * Fetch a resource over plain HTTP (http: URLs; https: is a TypeError, as Toro
+ * has no TLS yet). One pool of idle connections serves the whole service; they
+ * do not keep it alive.
+ */
 export const fetch: Fetch = createFetch(connect);
 
 installGlobal("fetch", fetch);
