@@ -226,6 +226,17 @@ test("redirects on one origin go over one connection", async () => {
   assert.deepEqual(requests[0].map(path), ["/old", "/new"]);
 });
 
+test("an abort while a redirect's body is read and dropped stops there", async () => {
+  const controller = new AbortController();
+  const { fetch, opened, requests } = server(() => (stream) => {
+    stream.send("HTTP/1.1 302 Found\r\nLocation: /next\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nmore\r\n");
+    setTimeout(() => controller.abort(), 5); // the body's end never comes
+  });
+  assert.equal((await failure(fetch("http://x/", { signal: controller.signal }))).name, "AbortError");
+  assert.equal(requests[0].length, 1);
+  assert.equal(opened[0].isClosed, true);
+});
+
 test("the pool keeps at most its number per origin, newest used first, and closes connections idle too long", async () => {
   const { fetch, opened, pool } = server(() => ok("x"), { maxIdlePerOrigin: 2, idleTimeoutMs: 60 });
   // Three at once need three connections; two stay.
