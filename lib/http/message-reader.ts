@@ -57,6 +57,8 @@ export class MessageReader {
   private deadline = Infinity;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Infinity;
+  /** The head being read: its lines so far, and what is left of the header limit. */
+  private headSoFar: { startLine: string | undefined; fields: [string, string][]; budget: number } | undefined;
 
   constructor(private readonly stream: TcpStream, private readonly limits: HeadLimits) {}
 
@@ -64,10 +66,15 @@ export class MessageReader {
    * Wait up to `idleMs` for the next message to start. False when the peer
    * closes cleanly first; IdleTimeoutError when nothing comes.
    */
-  async awaitMessage(idleMs: number): Promise<boolean> {
-    if (this.queue.length > 0) return true;
+  awaitMessage(idleMs: number): Promise<boolean> {
+    if (this.queue.length > 0) return Promise.resolve(true);
     this.allowWaiting(idleMs, () => new IdleTimeoutError());
     return this.fill();
+  }
+
+  /** Bytes of a next message are here already: awaitMessage() would resolve true at once. */
+  get messageQueued(): boolean {
+    return this.queue.length > 0;
   }
 
   /**
@@ -82,23 +89,37 @@ export class MessageReader {
 
   /** Read a head: a start line (empty lines before it skipped) and fields, within the limits (else a 431). */
   async readHead(): Promise<RawHead> {
-    let budget = this.limits.maxHeaderBytes;
-    let startLine: string;
-    // RFC 9112 2.2: ignore empty lines before the start line (they count against the limit).
-    // Lines already queued are taken without an await each: a head nearly always comes whole.
-    do {
-      startLine = this.takeLine(budget, 431) ?? (await this.readLine(budget, 431));
-      budget -= startLine.length + 2;
-    } while (startLine === "");
-    const fields: [string, string][] = [];
     for (;;) {
-      const text = this.takeLine(budget, 431) ?? (await this.readLine(budget, 431));
-      budget -= text.length + 2;
-      if (text === "") break;
-      if (fields.length === this.limits.maxHeaderCount) throw new HttpError(431, "too many header fields");
-      fields.push(parseFieldLine(text));
+      const head = this.takeHead();
+      if (head) return head;
+      if (!(await this.fill())) throw new PeerClosedError();
     }
-    return { startLine, fields };
+  }
+
+  /**
+   * The head, if the rest of it is queued already: taken without an await
+   * (a head nearly always arrives whole, and each await costs as much as
+   * parsing a field). Otherwise undefined, and what was queued of it is
+   * kept for readHead() to go on from.
+   */
+  takeHead(): RawHead | undefined {
+    const head = this.headSoFar ??= { startLine: undefined, fields: [], budget: this.limits.maxHeaderBytes };
+    for (;;) {
+      const text = this.takeLine(head.budget, 431);
+      if (text === undefined) return undefined;
+      head.budget -= text.length + 2;
+      // RFC 9112 2.2: ignore empty lines before the start line (they count against the limit).
+      if (head.startLine === undefined) {
+        if (text !== "") head.startLine = text;
+        continue;
+      }
+      if (text === "") {
+        this.headSoFar = undefined;
+        return { startLine: head.startLine, fields: head.fields };
+      }
+      if (head.fields.length === this.limits.maxHeaderCount) throw new HttpError(431, "too many header fields");
+      head.fields.push(parseFieldLine(text));
+    }
   }
 
   /** The body `framing` announces, read as its consumer pulls it; more than `maxBytes` of it is a 413. */
