@@ -13,6 +13,8 @@ import { MemoryBudget } from "./memory-budget.ts";
 import { Connection, DEFAULT_TUNING, type SegmentSender, type TcpTuning } from "./connection.ts";
 import { pickEphemeralPort } from "../ephemeral-port.ts";
 import { seqAdd, seqGt } from "./sequence.ts";
+import { finishChecksum, onesComplementSum, pseudoHeaderSum } from "../wire/checksum.ts";
+import { writeUint16, writeUint32 } from "../wire/bytes.ts";
 import type { TcpListener } from "./stream.ts";
 
 const IP_HEADER = 20;
@@ -57,6 +59,8 @@ export class TcpLayer implements SegmentSender {
   readonly counters = { acksCoalesced: 0 };
   /** Where an outgoing segment's options are laid out once to learn their length (the segment writes them itself). */
   private readonly optionScratch = new Uint8Array(TCP_MAX_OPTIONS_LENGTH);
+  /** The header a train of data segments shares (see sendTrain). */
+  private readonly trainHeader = new Uint8Array(TCP_MIN_HEADER_LENGTH);
 
   constructor(private readonly iface: Ipv4Interface, private readonly host: NetHost, private readonly keepAlive: KeepAlive, private readonly tuning: TcpTuning = DEFAULT_TUNING) {
     this.mss = iface.nic.mtu - IP_HEADER - TCP_MIN_HEADER_LENGTH;
@@ -129,18 +133,26 @@ export class TcpLayer implements SegmentSender {
   sendTrain(connection: Connection, seq: number, ack: number, window: number, count: number, size: number, lastSize: number, push: boolean,
     copy: (seq: number, target: Uint8Array, at: number, length: number) => void): void {
     const source = connection.localAddress, destination = connection.remote, last = count - 1;
+    // The train's segments differ only in sequence number, the last one's PSH, and checksum: each
+    // copies a header written once, and adds its length to a pseudo-header sum taken once.
     const header = this.outgoingHeader;
     header.sourcePort = connection.localPort;
     header.destinationPort = connection.remotePort;
+    header.sequenceNumber = 0;
     header.acknowledgmentNumber = ack;
+    header.flags = TcpFlags.Ack;
     header.window = window;
+    const template = this.trainHeader;
+    TcpSegment.emit(template, header);
+    const pseudoSum = pseudoHeaderSum(source, destination, IpProtocol.Tcp, 0);
     this.iface.sendIpv4Train(destination, IpProtocol.Tcp, count, (i) => TCP_MIN_HEADER_LENGTH + (i === last ? lastSize : size), (out, i) => {
       const segmentSeq = seqAdd(seq, i * size);
-      header.sequenceNumber = segmentSeq;
-      header.flags = TcpFlags.Ack | (push && i === last ? TcpFlags.Psh : 0);
-      TcpSegment.emit(out, header);
-      copy(segmentSeq, out, TCP_MIN_HEADER_LENGTH, i === last ? lastSize : size);
-      this.outgoing.wrap(out).fillChecksum(source, destination);
+      const length = TCP_MIN_HEADER_LENGTH + (i === last ? lastSize : size);
+      out.set(template);
+      writeUint32(out, 4, segmentSeq);
+      if (push && i === last) out[13] = TcpFlags.Ack | TcpFlags.Psh;
+      copy(segmentSeq, out, TCP_MIN_HEADER_LENGTH, length - TCP_MIN_HEADER_LENGTH);
+      writeUint16(out, 16, finishChecksum(onesComplementSum(out, 0, length, pseudoSum + length)));
     });
   }
 
