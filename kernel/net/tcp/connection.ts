@@ -399,8 +399,10 @@ export class Connection implements TcpStream {
       }
       if (seqGe(ack, this.sndNxt)) this.stopRetransmit();
       else this.armRetransmit(true);
-      this.flushWriters();
+      this.updateSendWindow(seg, ack);
+      this.flushWriters(); // and sends what the windows now allow
       if (finAcked) this.ourFinAcked();
+      return this.state !== "CLOSED";
     } else if (ack === una && seg.payloadLength === 0 && !seg.fin && flight > 0 && ((seg.window << this.sndShift) === this.sndWnd || newlySacked)) {
       const verdict = this.cc.onAck(ack, 0, this.sndNxt, flight, NewReno.threshold(this.dataInFlight(), this.peerMss));
       if (verdict === "fast-retransmit") {
@@ -414,14 +416,18 @@ export class Connection implements TcpStream {
         this.retransmitHoles(this.highestSacked(), this.peerMss);
       }
     }
-    // Window update (3.10.7.4): only from a segment newer than the last one that set it.
+    this.updateSendWindow(seg, ack);
+    this.output();
+    return this.state !== "CLOSED";
+  }
+
+  /** Window update (3.10.7.4): only from a segment newer than the last one that set it. */
+  private updateSendWindow(seg: TcpSegment, ack: number): void {
     if (seqLt(this.sndWl1, seg.sequenceNumber) || (this.sndWl1 === seg.sequenceNumber && seqLe(this.sndWl2, ack))) {
       this.sndWnd = seg.window << this.sndShift;
       this.sndWl1 = seg.sequenceNumber;
       this.sndWl2 = ack;
     }
-    this.output();
-    return this.state !== "CLOSED";
   }
 
   /** Merge the segment's SACK blocks into the scoreboard; true if they covered bytes it did not have. */
