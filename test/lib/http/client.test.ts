@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createFetch } from "../../../lib/http/client.ts";
 import { ConnectionPool } from "../../../lib/http/connection-pool.ts";
 import { Request } from "../../../lib/http/request.ts";
-import { requestComplete } from "./harness.ts";
+import { failure, requestComplete } from "./harness.ts";
 import { MemoryStream } from "./memory-stream.ts";
 
 /** A fetch whose every new connection is a MemoryStream handed to `serve`, which plays the server. */
@@ -30,16 +30,6 @@ function answering(...pieces: string[]) {
     for (const piece of pieces) stream.send(piece);
     stream.finish();
   };
-}
-
-/** The error a promise rejects with. */
-async function failure(promise: Promise<unknown>): Promise<Error & { cause?: unknown }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("it did not fail");
 }
 
 test("a GET: the request on the wire, and a Content-Length response", async () => {

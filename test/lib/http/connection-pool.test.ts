@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createFetch } from "../../../lib/http/client.ts";
 import { ConnectionPool, type PoolOptions } from "../../../lib/http/connection-pool.ts";
-import { requestComplete } from "./harness.ts";
+import { failure, requestComplete } from "./harness.ts";
 import { MemoryStream } from "./memory-stream.ts";
 
 /** What the server does with a request: the response to send, or a function that acts on the connection itself. */
@@ -47,15 +47,6 @@ const ok = (body: string) => `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\
 const chunked = (body: string) => `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
 const path = (request: string) => request.split(" ")[1];
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
-
-async function failure(promise: Promise<unknown>): Promise<Error & { cause?: unknown }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("it did not fail");
-}
 
 test("requests to one origin share a connection: sized, chunked, empty and HEAD responses, and a POST", async () => {
   const { fetch, opened, requests, pool } = server((request) => {

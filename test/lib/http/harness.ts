@@ -40,3 +40,13 @@ export function requestComplete(output: string): boolean {
   const length = Number(/content-length: (\d+)/.exec(head)?.[1] ?? 0);
   return output.length - end - 4 >= length;
 }
+
+/** The error a promise rejects with; fails the test if it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<Error & { cause?: unknown }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("it did not fail");
+}

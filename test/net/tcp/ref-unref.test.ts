@@ -3,13 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { KeepAlive } from "../../../kernel/devices/hardware.ts";
-import { Ipv4Interface } from "../../../kernel/net/ipv4-interface.ts";
 import type { Connection } from "../../../kernel/net/tcp/connection.ts";
-import { TcpLayer } from "../../../kernel/net/tcp/tcp-layer.ts";
-import { SimulatedNic } from "../../sim/link.ts";
-import { VirtualClock } from "../../sim/virtual-clock.ts";
-
-const A = 0x0a000001, B = 0x0a000002;
+import { B, network } from "./network.ts";
 
 /** A keep-alive handle that counts, and fails the test if it is given back more often than taken. */
 function counter() {
@@ -25,25 +20,12 @@ function counter() {
 }
 
 /** Two hosts joined by a clean cable; only the client's (a's) keep-alive handle is counted. */
-function network() {
-  const clock = new VirtualClock(1);
-  const nicA = new SimulatedNic("a", Uint8Array.of(2, 0, 0, 0, 0, 1));
-  const nicB = new SimulatedNic("b", Uint8Array.of(2, 0, 0, 0, 0, 2));
-  const wire = (to: SimulatedNic) => (frame: Uint8Array) => {
-    clock.at(clock.now + 1, () => to.deliver([Uint8Array.from(frame)]));
-    return true;
-  };
-  nicA.send = wire(nicB);
-  nicB.send = wire(nicA);
-  const ifA = new Ipv4Interface(nicA, clock.host()), ifB = new Ipv4Interface(nicB, clock.host());
-  ifA.configure({ address: A, prefixLength: 24, gateway: undefined, dnsServers: [] });
-  ifB.configure({ address: B, prefixLength: 24, gateway: undefined, dnsServers: [] });
+function countedNetwork() {
   const { count, keepAlive } = counter();
-  const none: KeepAlive = { retain() {}, release() {} };
-  return { clock, count, a: new TcpLayer(ifA, clock.host(), keepAlive), b: new TcpLayer(ifB, clock.host(), none) };
+  return { count, ...network({}, 1, { a: keepAlive }) };
 }
 
-async function connected(net: ReturnType<typeof network>, server: (c: Connection) => void = () => {}): Promise<{ client: Connection; peer: () => Connection }> {
+async function connected(net: ReturnType<typeof countedNetwork>, server: (c: Connection) => void = () => {}): Promise<{ client: Connection; peer: () => Connection }> {
   let peer: Connection | undefined;
   net.b.listen(7, (c) => {
     peer = c;
@@ -56,7 +38,7 @@ async function connected(net: ReturnType<typeof network>, server: (c: Connection
 }
 
 test("unref() lets go of the service and ref() takes it again, each once however often called", async () => {
-  const net = network();
+  const net = countedNetwork();
   const { client } = await connected(net);
   assert.equal(net.count.held, 1);
   client.unref();
@@ -68,7 +50,7 @@ test("unref() lets go of the service and ref() takes it again, each once however
 });
 
 test("an unreferenced connection closes in order through TIME-WAIT without giving the handle back twice", async () => {
-  const net = network();
+  const net = countedNetwork();
   const { client } = await connected(net, async (server) => {
     for await (const _ of server);
     await server.end();
@@ -84,7 +66,7 @@ test("an unreferenced connection closes in order through TIME-WAIT without givin
 });
 
 test("a referenced connection still lets go at TIME-WAIT; one the peer closes lets go at the end", async () => {
-  const net = network();
+  const net = countedNetwork();
   const first = await connected(net, async (server) => {
     for await (const _ of server);
     await server.end();
@@ -93,7 +75,7 @@ test("a referenced connection still lets go at TIME-WAIT; one the peer closes le
   await net.clock.run(() => first.client.state === "TIME-WAIT");
   assert.equal(net.count.held, 0);
 
-  const other = network();
+  const other = countedNetwork();
   const second = await connected(other);
   second.client.unref();
   second.client.ref();
@@ -106,7 +88,7 @@ test("a referenced connection still lets go at TIME-WAIT; one the peer closes le
 });
 
 test("an unreferenced connection that is reset gives nothing back twice", async () => {
-  const net = network();
+  const net = countedNetwork();
   const { client, peer } = await connected(net);
   client.unref();
   await net.clock.run(() => false, net.clock.now + 10);
