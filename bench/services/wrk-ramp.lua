@@ -10,6 +10,7 @@
 -- connections some wait for SYN retransmissions, 1, 3, 7 s later, idle (a
 -- capture of 16 at once: 8 got no SYN-ACK). Opened GAP ms apart, each finds
 -- the queue empty: QEMU has accepted the one before.
+-- LuaJIT's FFI gives the sleep: wrk is built with LuaJIT (Debian's is).
 local ffi = require("ffi")
 ffi.cdef("int usleep(unsigned int usec);")
 
