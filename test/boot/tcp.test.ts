@@ -53,3 +53,31 @@ test("the guest connects to a server on the host", async () => {
     server.close();
   }
 });
+
+test("the guest sends 1 MB with tryWrite and onWritable alone, and the host gets it intact", async () => {
+  const size = 1 << 20;
+  let received = 0, wrong = -1, ended: () => void;
+  const done = new Promise<void>((resolve) => (ended = resolve));
+  const server = createServer((socket) => {
+    socket.on("data", (chunk: Buffer) => {
+      for (let i = 0; i < chunk.length && wrong < 0; i++) if (chunk[i] !== (((received + i) * 7) & 0xff)) wrong = received + i;
+      received += chunk.length;
+    });
+    socket.on("end", () => {
+      socket.end();
+      ended();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const r = await toro(["run", service("tcp-trywrite"), "--timeout", "90s", "--", String((server.address() as AddressInfo).port), String(size)]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    await done;
+    assert.equal(wrong, -1, `byte ${wrong} differs`);
+    assert.equal(received, size);
+    const woken = Number(/^sent 1048576 bytes, woken (\d+) times$/m.exec(r.stdout)?.[1]);
+    assert.ok(woken > 0, `the send buffer (256 KiB) filled and emptied: ${r.stdout}`);
+  } finally {
+    server.close();
+  }
+});

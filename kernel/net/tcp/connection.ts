@@ -157,6 +157,9 @@ export class Connection implements TcpStream {
   private readonly readers: { resolve(data: Uint8Array | null): void; reject(error: Error): void }[] = [];
   private readonly writers: { data: Uint8Array; resolve(): void; reject(error: Error): void }[] = [];
   private readableCallback: (() => void) | undefined;
+  private writableCallback: (() => void) | undefined;
+  /** A tryWrite() took less than it was given: tell writableCallback when there is room. */
+  private writableWanted = false;
   private readonly finishers: { resolve(): void; reject(error: Error): void }[] = [];
   private resolveClosed!: () => void;
   private rejectClosed!: (error: Error) => void;
@@ -848,6 +851,24 @@ export class Connection implements TcpStream {
     });
   }
 
+  tryWrite(data: Uint8Array): number {
+    if (this.failure) throw this.failure;
+    if (this.endRequested || this.state === "CLOSED") throw new ConnectionError("the connection's sending side is closed");
+    if (this.writers.length > 0) {
+      this.writableWanted = true;
+      return 0;
+    }
+    this.touch();
+    const taken = this.send.write(data);
+    if (taken < data.length) this.writableWanted = true;
+    if (taken > 0) this.output();
+    return taken;
+  }
+
+  onWritable(callback: () => void): void {
+    this.writableCallback = callback;
+  }
+
   /** Move queued writes into the send buffer as room appears; each resolves once wholly buffered. */
   private flushWriters(): void {
     if (!this.send) return;
@@ -863,6 +884,10 @@ export class Connection implements TcpStream {
     // The FIN goes after every queued write has reached the send buffer.
     if (this.endRequested && this.writers.length === 0) this.finQueued = true;
     this.output();
+    if (this.writableWanted && this.writers.length === 0 && this.send.free > 0 && !this.endRequested) {
+      this.writableWanted = false;
+      this.writableCallback?.();
+    }
   }
 
   end(): Promise<void> {

@@ -23,6 +23,15 @@ export interface TcpStream {
    * connection is closed or reset.
    */
   write(data: Uint8Array | string): Promise<void>;
+  /**
+   * Put as much of `data` in the send buffer as it has room for, without
+   * waiting: the number of bytes taken, 0 when it is full or when write()s
+   * are still queued (they go first). Throws if the sending side is closed
+   * or the connection failed.
+   */
+  tryWrite(data: Uint8Array): number;
+  /** Called when the send buffer has room again after a tryWrite() took less than it was given. */
+  onWritable(callback: () => void): void;
   /** Send FIN after what is queued: our side is done; reading goes on. */
   end(): Promise<void>;
   /** Close both directions (a reset if unread data is left, as RFC 9293 3.6 allows). */

@@ -81,6 +81,16 @@ export class MemoryStream implements TcpStream {
     this.notify();
   }
 
+  tryWrite(data: Uint8Array): number {
+    if (this.isClosed || this.ended) throw new Error("write after close");
+    void this.write(data);
+    return data.length;
+  }
+
+  onWritable(): void {
+    // Writes always fit: never called.
+  }
+
   async end(): Promise<void> {
     this.ended = true;
     this.notify();

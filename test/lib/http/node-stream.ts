@@ -76,6 +76,16 @@ class NodeStream implements TcpStream {
     return new Promise((resolve, reject) => this.socket.write(data, (error) => (error ? reject(error) : resolve())));
   }
 
+  tryWrite(data: Uint8Array): number {
+    if (this.failure) throw this.failure;
+    this.socket.write(data); // Node's socket buffers it all, and says "drain" when its buffer empties
+    return data.length;
+  }
+
+  onWritable(callback: () => void): void {
+    this.socket.on("drain", callback);
+  }
+
   end(): Promise<void> {
     return new Promise((resolve) => this.socket.end(resolve));
   }

@@ -267,3 +267,42 @@ test("a connection to a silent host times out", async () => {
   await clock.run(() => error !== undefined);
   assert.match(String(error), /timed out connecting to 10\.0\.0\.2:80/);
 });
+
+test("tryWrite takes what the send buffer has room for, onWritable says when there is more, and the bytes arrive in order", async () => {
+  const { clock, a, b } = network({}, 12);
+  const data = new Uint8Array(1_500_000).map((_, i) => (i * 7) & 0xff);
+  let server: Connection | undefined;
+  b.listen(7, (c) => (server = c)); // reads nothing until told to: the sender's buffer fills
+  let client: Connection | undefined;
+  void a.connect(B, 7).then((c) => (client = c));
+  await clock.run(() => client !== undefined && server !== undefined);
+
+  let sent = client!.tryWrite(data);
+  assert.ok(sent > 0 && sent < data.length, `the first tryWrite took ${sent} of ${data.length} bytes`);
+  assert.equal(client!.tryWrite(data.subarray(sent)), 0, "no room: nothing taken");
+  let wakeups = 0;
+  client!.onWritable(() => {
+    wakeups++;
+    sent += client!.tryWrite(data.subarray(sent));
+  });
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  void (async () => {
+    for await (const chunk of server!) chunks.push(chunk), (received += chunk.length);
+  })();
+  await clock.run(() => received === data.length);
+  assert.ok(wakeups > 0);
+  assert.equal(sent, data.length);
+  const out = new Uint8Array(received);
+  let at = 0;
+  for (const c of chunks) out.set(c, at), (at += c.length);
+  assert.deepEqual(out, data);
+
+  // Behind a queued write(), tryWrite takes nothing, so bytes cannot overtake it; after end() it throws.
+  const queued = client!.write(new Uint8Array(600_000));
+  assert.equal(client!.tryWrite(Uint8Array.of(1)), 0);
+  void client!.end();
+  assert.throws(() => client!.tryWrite(Uint8Array.of(1)), /sending side is closed/);
+  await clock.run(() => received === data.length + 600_000);
+  await queued;
+});
