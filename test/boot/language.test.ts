@@ -20,7 +20,7 @@ test("JSON, BigInt, RegExp, Map/Set, private fields, async/await, typed arrays, 
 test("timers and microtasks run in Node's order", async () => {
   const out = await sameAsNode("timers");
   assert.match(out, /^synchronous end$/m);
-  assert.match(out, /timeout 400, the last\n$/);
+  assert.match(out, /timeout 720, the last\n$/);
 });
 
 test("top-level await in the main module and in a module it imports runs in Node's order", async () => {
