@@ -67,7 +67,7 @@ export class MessageReader {
    * closes cleanly first; IdleTimeoutError when nothing comes.
    */
   awaitMessage(idleMs: number): Promise<boolean> {
-    if (this.queue.length > 0) return Promise.resolve(true);
+    if (this.messageQueued) return Promise.resolve(true);
     this.allowWaiting(idleMs, () => new IdleTimeoutError());
     return this.fill();
   }

@@ -717,8 +717,7 @@ export class Connection implements TcpStream {
     this.state = "TIME-WAIT";
     this.stopRetransmit();
     this.timeWaitTimer = this.host.setTimer(() => this.finish(), this.tuning.timeWaitMs);
-    if (!this.released) this.keepAlive.release(); // a connection in TIME-WAIT does not keep the service alive
-    this.released = true;
+    this.unref(); // a connection in TIME-WAIT does not keep the service alive
     this.resolveClosed();
   }
 
@@ -782,10 +781,7 @@ export class Connection implements TcpStream {
     this.retransmitDeadline = undefined;
     this.send?.close();
     this.receive?.close();
-    if (!this.released) {
-      this.released = true;
-      this.keepAlive.release();
-    }
+    this.unref();
     if (error) this.rejectClosed(error);
     else this.resolveClosed();
     this.wakeReaders();
@@ -841,8 +837,8 @@ export class Connection implements TcpStream {
   }
 
   write(data: Uint8Array | string): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.endRequested || this.state === "CLOSED") return Promise.reject(new ConnectionError("the connection's sending side is closed"));
+    const refused = this.writeRefusal();
+    if (refused) return Promise.reject(refused);
     const bytes = typeof data === "string" ? utf8Encode(data) : data;
     this.touch();
     return new Promise((resolve, reject) => {
@@ -852,8 +848,8 @@ export class Connection implements TcpStream {
   }
 
   tryWrite(data: Uint8Array): number {
-    if (this.failure) throw this.failure;
-    if (this.endRequested || this.state === "CLOSED") throw new ConnectionError("the connection's sending side is closed");
+    const refused = this.writeRefusal();
+    if (refused) throw refused;
     if (this.writers.length > 0) {
       this.writableWanted = true;
       return 0;
@@ -863,6 +859,13 @@ export class Connection implements TcpStream {
     if (taken < data.length) this.writableWanted = true;
     if (taken > 0) this.output();
     return taken;
+  }
+
+  /** Why nothing more can be written, if that is so: the connection failed, or our side is closing or closed. */
+  private writeRefusal(): Error | undefined {
+    if (this.failure) return this.failure;
+    if (this.endRequested || this.state === "CLOSED") return new ConnectionError("the connection's sending side is closed");
+    return undefined;
   }
 
   onWritable(callback: () => void): void {

@@ -145,9 +145,10 @@ export class TcpLayer implements SegmentSender {
     const template = this.trainHeader;
     TcpSegment.emit(template, header);
     const pseudoSum = pseudoHeaderSum(source, destination, IpProtocol.Tcp, 0);
-    this.iface.sendIpv4Train(destination, IpProtocol.Tcp, count, (i) => TCP_MIN_HEADER_LENGTH + (i === last ? lastSize : size), (out, i) => {
+    const lengthOf = (i: number) => TCP_MIN_HEADER_LENGTH + (i === last ? lastSize : size);
+    this.iface.sendIpv4Train(destination, IpProtocol.Tcp, count, lengthOf, (out, i) => {
       const segmentSeq = seqAdd(seq, i * size);
-      const length = TCP_MIN_HEADER_LENGTH + (i === last ? lastSize : size);
+      const length = lengthOf(i);
       out.set(template);
       writeUint32(out, 4, segmentSeq);
       if (push && i === last) out[13] = TcpFlags.Ack | TcpFlags.Psh;
