@@ -12,8 +12,10 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { BUNDLE_NAME } from "../kernel/process/source-lines.ts";
 import { CliError } from "./errors.ts";
 import { ENTRY_SOURCE, lineTableFromSourceMap, mapBundleLocations } from "./line-table.ts";
+import { nodeBuiltins } from "./node-builtins.ts";
 import { KERNEL_DIR, TORO_ROOT } from "./paths.ts";
 import { ensurePlatform } from "./platform.ts";
+import { globalMarks, usedGlobalModules } from "./web-globals.ts";
 
 export interface BuildResult {
   image: string;
@@ -24,38 +26,13 @@ export interface BuildResult {
 
 const ENTRY_NAMES = ["main.ts", "index.ts", "main.js", "index.js"];
 
-/** The modules a service imports from Toro, and the kernel files behind them. */
+/** The modules a service imports from Toro, and the files behind them. */
 export const RUNTIME_MODULES: Record<string, string> = {
   toro: join(KERNEL_DIR, "runtime.ts"),
   "toro/devices": join(KERNEL_DIR, "devices", "index.ts"),
   "toro/net": join(KERNEL_DIR, "net", "index.ts"),
+  "toro/http": join(TORO_ROOT, "lib", "http", "index.ts"),
 };
-
-/**
- * Web globals a service has when its code names them, with the module that
- * installs each. Bundling marks free uses of these names first, and links
- * in only the modules of those it found: an image whose code never names
- * them does not carry them. (esbuild's `inject` would bind them too, but it
- * adds every injected module to every CommonJS module in the bundle, and
- * the HTTP code depends on two.)
- */
-export const WEB_GLOBALS: Record<string, string> = {
-  fetch: join(TORO_ROOT, "lib", "http", "fetch.ts"),
-  Headers: join(TORO_ROOT, "lib", "http", "globals.ts"),
-  Request: join(TORO_ROOT, "lib", "http", "globals.ts"),
-  Response: join(TORO_ROOT, "lib", "http", "globals.ts"),
-  AbortController: join(TORO_ROOT, "lib", "http", "abort.ts"),
-  AbortSignal: join(TORO_ROOT, "lib", "http", "abort.ts"),
-  URL: join(TORO_ROOT, "lib", "http", "polyfills.ts"),
-  URLSearchParams: join(TORO_ROOT, "lib", "http", "polyfills.ts"),
-};
-const GLOBAL_MARK = "__toro_uses_global_";
-
-/** The modules installing the web globals a bundle marked as used (see WEB_GLOBALS). */
-export function usedGlobalModules(markedBundle: string): string[] {
-  const names = [...markedBundle.matchAll(new RegExp(`${GLOBAL_MARK}(\\w+)`, "g"))].map((match) => match[1]);
-  return [...new Set(names.map((name) => WEB_GLOBALS[name]).filter((module) => module !== undefined))];
-}
 
 const runtimeModules: esbuild.Plugin = {
   name: "toro-runtime-modules",
@@ -89,14 +66,6 @@ export function resolveServiceEntry(target: string): { entry: string; name: stri
   const ext = extname(path);
   if (![".ts", ".js", ".mts", ".mjs"].includes(ext)) throw new CliError(`${target}: a service is a .ts or .js file (or a directory)`);
   return { entry: path, name: basename(path, ext), dir: dirname(path) };
-}
-
-/** Whether an entry module looks like `export default { fetch … }`: then the image needs the HTTP server. */
-export function exportsFetchHandler(source: string): boolean {
-  // A `fetch(` or `fetch:` that defines a method or a property; not a call such as `await fetch(url)`,
-  // nor one in a comment line or a block comment.
-  const code = source.replace(/\/\*[^]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
-  return /\bexport\s+default\b/.test(code) && /(?<!(?:[.=(\[>?:!&|+-]|\b(?:await|return|yield|void|typeof))\s*)\bfetch\s*[(:]/.test(code);
 }
 
 /**
@@ -155,49 +124,53 @@ async function buildIn(
   const platform = ensurePlatform(log);
   step("platform");
 
-  // The entry runs the kernel's boot first, then the service's module, then its default export.
-  // A service that exports { fetch } gets the HTTP server; others do not carry it. The web
-  // globals the service names are installed before its module runs.
-  const serveHttp = exportsFetchHandler(readFileSync(service.entry, "utf8"));
-  const entryWith = (installers: string[]) => [
-    `import ${JSON.stringify(join(KERNEL_DIR, "process", "boot.ts"))};`,
-    ...(serveHttp ? [`import ${JSON.stringify(join(TORO_ROOT, "lib", "http", "serve-default.ts"))};`] : []),
-    ...installers.map((module) => `import ${JSON.stringify(module)};`),
-    `import * as service from ${JSON.stringify(service.entry)};`,
-    `import { startService } from ${JSON.stringify(join(KERNEL_DIR, "process", "start-service.ts"))};`,
-    `startService(service);`,
-  ].join("\n");
   // Named as it will be kept beside the image: the source map's paths are relative to it.
   const bundlePath = `${kept}.${BUNDLE_NAME}`;
   const scratchBundle = join(scratch, BUNDLE_NAME);
-  const bundle = (installers: string[], define?: Record<string, string>) =>
-    esbuild.build({
-      stdin: { contents: entryWith(installers), resolveDir: service.dir, sourcefile: ENTRY_SOURCE, loader: "ts" },
-      bundle: true,
-      // An ES module, keeping top-level await, that asyncProgram() makes a script QuickJS runs.
-      format: "esm",
-      // QuickJS 2021-03-27 runs ES2022 but for these; class fields stay native (lowering them costs a call per field per object).
-      target: "es2022",
-      supported: { "class-static-blocks": false, "regexp-match-indices": false },
-      platform: "neutral",
-      mainFields: ["module", "main"],
-      sourcemap: "external",
-      outfile: bundlePath,
-      write: false,
-      plugins: [runtimeModules],
-      // The program is a script, where import.meta is a syntax error: an empty object, as an IIFE bundle has it.
-      define: { ...define, "import.meta": "{}" },
-      logLevel: "silent",
-      legalComments: "none",
-    });
+  const options = (define: Record<string, string>): esbuild.BuildOptions => ({
+    bundle: true,
+    // An ES module, keeping top-level await, that asyncProgram() makes a script QuickJS runs.
+    format: "esm",
+    // QuickJS 2021-03-27 runs ES2022 but for these; class fields stay native (lowering them costs a call per field per object).
+    target: "es2022",
+    supported: { "class-static-blocks": false, "regexp-match-indices": false },
+    // Packages resolve as for a web-standard runtime (as wrangler does for Workers): their
+    // package.json's `worker` or `browser` build first, then `import`/`default`, and the
+    // `browser` field's file maps; Node's built-in modules are Toro's own compatibility set.
+    platform: "browser",
+    conditions: ["worker", "browser"],
+    mainFields: ["browser", "module", "main"],
+    sourcemap: "external",
+    outfile: bundlePath,
+    write: false,
+    plugins: [runtimeModules, nodeBuiltins],
+    // The program is a script, where import.meta is a syntax error: an empty object, as an IIFE bundle has it.
+    define: { ...define, "import.meta": "{}", "process.env.NODE_ENV": '"production"' },
+    logLevel: "silent",
+    legalComments: "none",
+  });
   let result: esbuild.BuildResult<{ write: false; sourcemap: "external"; outfile: string }>;
   try {
-    // First with each web global's free uses renamed to a mark; if marks show, again with
-    // the modules that install those globals. Most services need one pass.
-    const marks = Object.fromEntries(Object.keys(WEB_GLOBALS).map((name) => [name, GLOBAL_MARK + name]));
-    result = await bundle([], marks);
-    const installers = usedGlobalModules(result.outputFiles.find((f) => f.path.endsWith(".js"))!.text);
-    if (installers.length > 0) result = await bundle(installers);
+    // First the service alone, with each web global's free uses turned into a mark: which
+    // globals it names, and whether it has a default export (which may be a fetch service).
+    const probe = await esbuild.build({ ...options(globalMarks()), entryPoints: [target], metafile: true, write: false, sourcemap: false });
+    const installers = usedGlobalModules(probe.outputFiles[0].text);
+    const exported = Object.values(probe.metafile.outputs).find((output) => output.entryPoint)?.exports ?? [];
+    // Then the program: the kernel's boot, the modules installing those globals, the
+    // service's module, then its default export, served when it has a callable fetch.
+    const server = exported.includes("default") ? join(TORO_ROOT, "lib", "http", "serve-default.ts") : undefined;
+    const entry = [
+      `import ${JSON.stringify(join(KERNEL_DIR, "process", "boot.ts"))};`,
+      ...installers.map((module) => `import ${JSON.stringify(module)};`),
+      `import * as service from ${JSON.stringify(target)};`,
+      ...(server ? [`import * as server from ${JSON.stringify(server)};`] : []),
+      `import { startService } from ${JSON.stringify(join(KERNEL_DIR, "process", "start-service.ts"))};`,
+      `startService(service${server ? ", server" : ""});`,
+    ].join("\n");
+    result = await esbuild.build({
+      ...options({}),
+      stdin: { contents: entry, resolveDir: service.dir, sourcefile: ENTRY_SOURCE, loader: "ts" },
+    }) as typeof result;
   } catch (e) {
     const failure = e as esbuild.BuildFailure;
     if (!failure.errors) throw e;

@@ -18,7 +18,7 @@ import { writeMessage } from "./message-writer.ts";
 import { Request, type AbortSignalLike, type RequestInit } from "./request.ts";
 import { parseStatusLine, responseFraming, type ResponseHead } from "./response-head.ts";
 import { Response } from "./response.ts";
-import type { TcpStream } from "../../kernel/net/tcp/stream.ts";
+import type { TcpStream } from "toro/net";
 
 /** Opens a TCP connection to `host` (a name or a dotted address) and `port`. */
 export type Connector = (host: string, port: number) => Promise<TcpStream>;

@@ -7,7 +7,7 @@
  * unreferenced. One the server closes or resets while idle, or sends bytes
  * on unasked, is dropped at once.
  */
-import type { TcpStream } from "../../kernel/net/tcp/stream.ts";
+import type { TcpStream } from "toro/net";
 
 export interface PoolOptions {
   /** Idle connections kept per origin; the oldest is closed to make room (default 6). */

@@ -5,7 +5,7 @@
  * Response where missing, only into services whose code names `fetch`.
  */
 import "./globals.ts";
-import { connect } from "../../kernel/net/index.ts";
+import { connect } from "toro/net";
 import { createFetch, type Fetch } from "./client.ts";
 import { installGlobal } from "./install-global.ts";
 

@@ -1,8 +1,10 @@
 /**
- * The HTTP/1.1 server library: serveHttp for one connection, the fetch
+ * `toro/http`, the HTTP module services import: serve() for a server on a
+ * port, serveHttp() for one connection a service accepted itself, the fetch
  * classes, and the options and types a service may name.
  */
-export { serveHttp, type ConnectionInfo, type FetchHandler, type ServeOptions } from "./serve.ts";
+export { serve, type Server, type ServeOptions } from "./server.ts";
+export { serveHttp, type ConnectionInfo, type ConnectionOptions, type FetchHandler } from "./serve.ts";
 export { Headers, type HeadersInit } from "./headers.ts";
 export { Request, type RequestInit } from "./request.ts";
 export { Response, type ResponseInit } from "./response.ts";

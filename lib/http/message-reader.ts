@@ -9,7 +9,7 @@
 import { ByteQueue } from "./byte-queue.ts";
 import { HttpError, IdleTimeoutError, PeerClosedError } from "./errors.ts";
 import { parseFieldLine, type Framing } from "./fields.ts";
-import type { TcpStream } from "../../kernel/net/tcp/stream.ts";
+import type { TcpStream } from "toro/net";
 
 /** The limits on a head a reader enforces. */
 export interface HeadLimits {
@@ -70,6 +70,11 @@ export class MessageReader {
     if (this.messageQueued) return Promise.resolve(true);
     this.allowWaiting(idleMs, () => new IdleTimeoutError());
     return this.fill();
+  }
+
+  /** End a wait for the peer now, with `error` (a server that shuts down ends its idle connections so). */
+  interrupt(error: Error): void {
+    if (this.waiting) this.settle(this.waiting, error, null);
   }
 
   /** Bytes of a next message are here already: awaitMessage() would resolve true at once. */

@@ -5,7 +5,7 @@
  * requests (client.ts) both go out through here.
  */
 import "./polyfills.ts";
-import type { TcpStream } from "../../kernel/net/tcp/stream.ts";
+import type { TcpStream } from "toro/net";
 
 const encoder = new TextEncoder();
 

@@ -7,7 +7,7 @@ import "./polyfills.ts";
 import { Body } from "./body.ts";
 import { writeMessage } from "./message-writer.ts";
 import { reasonPhrase } from "./status.ts";
-import type { TcpStream } from "../../kernel/net/tcp/stream.ts";
+import type { TcpStream } from "toro/net";
 
 /** What the writer needs of a response: the fetch Response shape. */
 export interface ResponseLike {

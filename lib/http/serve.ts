@@ -7,13 +7,13 @@
  */
 import "./polyfills.ts";
 import { HttpError, IdleTimeoutError, PeerClosedError } from "./errors.ts";
-import { Request } from "./request.ts";
+import { Request, type AbortSignalLike } from "./request.ts";
 import { IncomingBody, MessageReader } from "./message-reader.ts";
 import { interpretFields, parseRequestLine, type RequestHead } from "./request-head.ts";
 import { Response } from "./response.ts";
 import { writeResponse, type ResponseLike } from "./response-writer.ts";
 import { reasonPhrase } from "./status.ts";
-import type { TcpStream } from "../../kernel/net/tcp/stream.ts";
+import type { TcpStream } from "toro/net";
 
 /** Where a request came from, the handler's optional second argument. */
 export interface ConnectionInfo {
@@ -26,7 +26,7 @@ export interface ConnectionInfo {
 export type FetchHandler = (request: Request, info: ConnectionInfo) => ResponseLike | Promise<ResponseLike>;
 
 /** Limits and timeouts for serveHttp; every field has a default. */
-export interface ServeOptions {
+export interface ConnectionOptions {
   /** Request line, header fields and blank line, in bytes: over it is a 431. Default 16 KiB. */
   maxHeaderBytes?: number;
   /** Header fields in one request: over it is a 431. Default 100. */
@@ -50,6 +50,11 @@ export interface ServeOptions {
   lingerMs?: number;
   /** Told of handler errors (which become a 500) and failed response bodies. Default console.error. */
   onError?: (error: unknown, request: Request) => void;
+  /**
+   * Once it aborts, the connection ends: at once if it is waiting for a
+   * request, else after answering the one in hand (with `Connection: close`).
+   */
+  stop?: AbortSignalLike;
 }
 
 const CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -62,7 +67,7 @@ const DRAIN_LIMIT = 64 * 1024;
  * times out, or a request cannot be answered and still keep the stream in
  * sync. Never rejects: errors become statuses, logs, or a closed connection.
  */
-export async function serveHttp(stream: TcpStream, handler: FetchHandler, options: ServeOptions = {}): Promise<void> {
+export async function serveHttp(stream: TcpStream, handler: FetchHandler, options: ConnectionOptions = {}): Promise<void> {
   const idleMs = options.idleTimeoutMs ?? 5000;
   const requestMs = options.requestTimeoutMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -72,14 +77,22 @@ export async function serveHttp(stream: TcpStream, handler: FetchHandler, option
     maxHeaderCount: options.maxHeaderCount ?? 100,
   });
   const info: ConnectionInfo = { remoteAddress: stream.remoteAddress, remotePort: stream.remotePort, localPort: stream.localPort };
+  const stop = options.stop;
+  let idle = false;
+  const onStop = () => idle && reader.interrupt(new IdleTimeoutError());
+  stop?.addEventListener("abort", onStop);
   try {
     for (;;) {
+      if (stop?.aborted) break;
       let head: RequestHead;
       let body: IncomingBody;
       let request: Request;
       try {
         // A request that is here already is taken without an await: each costs about as much as parsing a field.
-        if (!reader.messageQueued && !(await reader.awaitMessage(idleMs))) break;
+        idle = true;
+        const next = reader.messageQueued || (await reader.awaitMessage(idleMs));
+        idle = false;
+        if (!next) break;
         reader.allowWaiting(requestMs, () => new HttpError(408, "request timed out"));
         const raw = reader.takeHead() ?? await reader.readHead();
         head = interpretFields(parseRequestLine(raw.startLine), raw.fields);
@@ -106,7 +119,7 @@ export async function serveHttp(stream: TcpStream, handler: FetchHandler, option
       }
       let keepAlive: boolean;
       try {
-        keepAlive = await writeResponse(stream, response, head);
+        keepAlive = await writeResponse(stream, response, stop?.aborted ? { ...head, keepAlive: false } : head);
       } catch (error) {
         // A streamed body failed part way, or the peer went: the message cannot be finished.
         if (body.error === undefined) onError(error, request);
@@ -119,6 +132,7 @@ export async function serveHttp(stream: TcpStream, handler: FetchHandler, option
   } catch {
     // The connection failed under us (reset, write to a closed stream): nothing left to say.
   } finally {
+    stop?.removeEventListener("abort", onStop);
     stream.close();
   }
 }

@@ -67,6 +67,8 @@ export interface RunningGuest {
   output(): string;
   /** Stop the VM, if it still runs, and wait until toro has exited. */
   stop(): Promise<void>;
+  /** Wait for the VM to end by itself: toro's exit code. */
+  exited(): Promise<number | null>;
 }
 
 /** Starts a command with the repository as its directory and its output piped (a test in a network namespace passes its own). */
@@ -86,7 +88,7 @@ export function startGuest(args: string[], ready: RegExp, spawner: Spawner = spa
     guest.stderr!.setEncoding("utf8");
     guest.stdout!.on("data", (d) => {
       output += d;
-      if (ready.test(output)) resolve({ output: () => output, stop });
+      if (ready.test(output)) resolve({ output: () => output, stop, exited: () => ended.then(() => guest.exitCode) });
     });
     guest.stderr!.on("data", (d) => (output += d));
     guest.on("close", () => reject(new Error(`the guest ended before it was ready:\n${output}`)));

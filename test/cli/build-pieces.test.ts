@@ -99,14 +99,6 @@ test("QEMU gets the virtio devices for the machine type, with commas in paths es
   ]);
 });
 
-test("the build links the HTTP server only into services that export { fetch }", async () => {
-  const { exportsFetchHandler } = await import("../../cli/build.ts");
-  assert.equal(exportsFetchHandler("export default { async fetch(request) { return new Response('x'); } };"), true);
-  assert.equal(exportsFetchHandler("const handler = { fetch: serve };\nexport default handler;"), true);
-  assert.equal(exportsFetchHandler("export default async function main() { return 0; }"), false);
-  assert.equal(exportsFetchHandler("const r = await fetch(url); console.log(r);"), false);
-});
-
 test("the bundle runs as an async function whose promise is the script's value, every line keeping its number", async () => {
   const { asyncProgram } = await import("../../cli/build.ts");
   const { runInNewContext } = await import("node:vm");

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { build, exportsFetchHandler } from "../../../cli/build.ts";
+import { build } from "../../../cli/build.ts";
 import { ROOT } from "../../boot/helpers.ts";
 
 // Inside the repository (in an ignored build directory), so a service can import its npm packages.
@@ -38,16 +38,24 @@ test("naming Response links the fetch classes but not the client; naming fetch l
   const classes = await httpModules('console.log(new Response("x").status);');
   assert.ok(classes.includes("response") && classes.includes("globals"));
   assert.ok(!classes.includes("client"));
-  const client = await httpModules('export default async function main() { console.log(typeof fetch); }');
+  const client = await httpModules("console.log(typeof fetch);");
   assert.ok(client.includes("client") && client.includes("fetch"));
   assert.ok(!client.includes("serve"), "a call to fetch is not a fetch handler");
   assert.deepEqual(await httpModules("console.log(AbortSignal.timeout(1).aborted);"), ["abort", "install-global"]);
   assert.deepEqual(await httpModules('console.log(new URL("http://x/").host);'), ["install-global", "polyfills"]);
 });
 
-test("a fetch handler is told from a call to fetch and from comments", () => {
-  assert.equal(exportsFetchHandler("export default {\n  async fetch(request: Request) { return new Response('x'); },\n};"), true);
-  assert.equal(exportsFetchHandler("export default { port: 8080, fetch: handle };"), true);
-  assert.equal(exportsFetchHandler("export default async function main() { const r = await fetch(url); return (await fetch(b)).status; }"), false);
-  assert.equal(exportsFetchHandler("// fetch() from the guest\n/* a fetch(request) handler */\nexport default async function main() {}"), false);
+test("a service with a default export carries the server, whatever the export is; one without does not", async () => {
+  const server = (modules: string[]) => modules.includes("serve-default") && modules.includes("server");
+  assert.ok(server(await httpModules("export default { fetch: () => new Response('x') };")));
+  // A class instance and a re-export are default exports too: whether they serve is decided at run time.
+  assert.ok(server(await httpModules("class App { fetch() { return new Response('x'); } }\nexport default new App();")));
+  assert.ok(server(await httpModules('export { default } from "./app.ts";', { "app.ts": "export default { fetch: () => new Response('x') };" })));
+  assert.ok(!server(await httpModules("export const fetch = 1;\nconsole.log('no default export');")));
+  assert.ok(!server(await httpModules("const r = await fetch('http://10.0.2.2/');\nconsole.log(r.status);")));
+});
+
+test("a global named as a member of globalThis is linked too", async () => {
+  assert.ok((await httpModules("console.log(typeof globalThis.Response);")).includes("response"));
+  assert.ok((await httpModules("const f = globalThis.fetch;\nconsole.log(typeof f);")).includes("client"));
 });

@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Headers, Request, Response } from "../../../lib/http/index.ts";
+import { Headers } from "../../../lib/http/headers.ts";
+import { Request } from "../../../lib/http/request.ts";
+import { Response } from "../../../lib/http/response.ts";
 
 test("Headers: case-insensitive, combined values, sorted lowercased iteration, Set-Cookie apart", () => {
   const headers = new Headers([["X-B", "1"], ["x-b", "2"], ["A", " padded\t"]]);

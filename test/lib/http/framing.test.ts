@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Response, type FetchHandler } from "../../../lib/http/index.ts";
+import { Response } from "../../../lib/http/response.ts";
+import { type FetchHandler } from "../../../lib/http/serve.ts";
 import { exchange, open, statusLines } from "./harness.ts";
 
 // Answers with what it received, so any mis-framing shows in the output.

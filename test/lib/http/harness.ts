@@ -1,5 +1,5 @@
 /** Running serveHttp against a MemoryStream: whole exchanges in, the server's bytes out. */
-import { serveHttp, type FetchHandler, type ServeOptions } from "../../../lib/http/index.ts";
+import { serveHttp, type FetchHandler, type ConnectionOptions } from "../../../lib/http/serve.ts";
 import { MemoryStream } from "./memory-stream.ts";
 
 /** Drop Date lines: the only part of an answer that changes from run to run. */
@@ -11,7 +11,7 @@ export function withoutDate(output: string): string {
  * Feed `chunks` to a server, then EOF; resolve to everything it wrote
  * (Date lines removed) once it is done with the connection.
  */
-export async function exchange(chunks: (string | Uint8Array)[], handler: FetchHandler, options: ServeOptions = {}): Promise<string> {
+export async function exchange(chunks: (string | Uint8Array)[], handler: FetchHandler, options: ConnectionOptions = {}): Promise<string> {
   const stream = new MemoryStream();
   const served = serveHttp(stream, handler, { lingerMs: 50, ...options });
   for (const chunk of chunks) stream.send(chunk);
@@ -21,7 +21,7 @@ export async function exchange(chunks: (string | Uint8Array)[], handler: FetchHa
 }
 
 /** Start serving a stream the test drives step by step. */
-export function open(handler: FetchHandler, options: ServeOptions = {}): { stream: MemoryStream; served: Promise<void> } {
+export function open(handler: FetchHandler, options: ConnectionOptions = {}): { stream: MemoryStream; served: Promise<void> } {
   const stream = new MemoryStream();
   return { stream, served: serveHttp(stream, handler, { lingerMs: 50, ...options }) };
 }

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Response, type FetchHandler } from "../../../lib/http/index.ts";
+import { Response } from "../../../lib/http/response.ts";
+import { type FetchHandler } from "../../../lib/http/serve.ts";
 import { exchange, open, statusLines, withoutDate } from "./harness.ts";
 
 let handled = 0;

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Response } from "../../../lib/http/index.ts";
+import { Response } from "../../../lib/http/response.ts";
 import { exchange, open, statusLines, withoutDate } from "./harness.ts";
 
 const hello = () => new Response("hi");

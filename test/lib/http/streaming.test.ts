@@ -2,7 +2,7 @@
 // is dropped (or the connection closed) before the next request.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Response } from "../../../lib/http/index.ts";
+import { Response } from "../../../lib/http/response.ts";
 import { open, statusLines, withoutDate } from "./harness.ts";
 
 const text = (chunk: Uint8Array | string) => (typeof chunk === "string" ? chunk : String.fromCharCode(...chunk));

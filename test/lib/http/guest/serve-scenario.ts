@@ -1,7 +1,9 @@
 // One connection's worth of requests served by serveHttp, printed: run both in
 // Node and in a Toro guest (QuickJS), whose outputs must match.
 import "../../../../lib/http/globals.ts";
-import { Request, Response, serveHttp } from "../../../../lib/http/index.ts";
+import { Request } from "../../../../lib/http/request.ts";
+import { Response } from "../../../../lib/http/response.ts";
+import { serveHttp } from "../../../../lib/http/serve.ts";
 import { withoutDate } from "../harness.ts";
 import { MemoryStream } from "../memory-stream.ts";
 

@@ -1,0 +1,53 @@
+/**
+ * Node's built-in modules, as the npm packages a service brings import them
+ * (`node:buffer`, or bare `buffer`): the small compatibility set Toro has
+ * resolves to its own modules (lib/node/), as Workers' nodejs_compat and
+ * Deno do; any other fails the build, naming the module and the package that
+ * wants it, unless the package's `browser` field says it needs no such module.
+ */
+import type * as esbuild from "esbuild";
+import { builtinModules } from "node:module";
+import { isAbsolute, relative } from "node:path";
+
+/** Toro's node: modules, by their name without the prefix. */
+export const NODE_MODULES: Record<string, string> = {};
+
+/** Every name Node has a built-in module by (fs, fs/promises, util/types…). */
+const NODE_NAMES = new Set(builtinModules.filter((name) => !name.startsWith("_")));
+
+/** Who imports a module, for an error: the npm package the file is in, or the file. */
+export function importerName(importer: string): string {
+  const parts = importer.split(/[\\/]/);
+  const at = parts.lastIndexOf("node_modules");
+  if (at < 0 || at + 1 >= parts.length) return relative(process.cwd(), importer) || importer;
+  const name = parts[at + 1].startsWith("@") ? `${parts[at + 1]}/${parts[at + 2]}` : parts[at + 1];
+  return `the package "${name}"`;
+}
+
+/** The build's message for a built-in module Toro lacks. */
+export function missingBuiltinMessage(name: string, importer: string): string {
+  const have = Object.keys(NODE_MODULES).map((module) => `node:${module}`).join(", ") || "none yet";
+  return `${importerName(importer)} imports "node:${name}", which Toro does not have (its node: modules: ${have})`;
+}
+
+const EMPTY = "toro-empty-module";
+
+/** The esbuild plugin that resolves Node's built-in modules. */
+export const nodeBuiltins: esbuild.Plugin = {
+  name: "toro-node-builtins",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?[a-z_]+(\/[a-z_]+)?$/ }, async (args) => {
+      if (args.pluginData === EMPTY) return undefined;
+      const prefixed = args.path.startsWith("node:");
+      const name = prefixed ? args.path.slice("node:".length) : args.path;
+      if (!NODE_NAMES.has(name)) return prefixed ? { errors: [{ text: `"${args.path}" is not a Node module` }] } : undefined;
+      const ours = NODE_MODULES[name];
+      if (ours) return { path: ours };
+      // A package may map the module away (its package.json's browser field says "fs": false).
+      const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: EMPTY });
+      if (found.errors.length === 0 && found.path) return isAbsolute(found.path) ? { path: found.path } : { path: name, namespace: EMPTY };
+      return { errors: [{ text: missingBuiltinMessage(name, args.importer) }] };
+    });
+    build.onLoad({ filter: /.*/, namespace: EMPTY }, () => ({ contents: "module.exports = {};", loader: "js" }));
+  },
+};

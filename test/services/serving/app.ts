@@ -1,0 +1,3 @@
+export default {
+  fetch: (request: Request) => new Response(`re-exported: ${request.method}\n`),
+};

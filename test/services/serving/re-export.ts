@@ -1,0 +1,2 @@
+// The fetch service is another module's default export, re-exported.
+export { default } from "./app.ts";
