@@ -22,7 +22,7 @@ export function ensurePlatform(log: (line: string) => void = () => {}): Platform
   if (ready) return ready;
   const dir = PLATFORM_BUILD_DIR;
   const quickjs = join(TORO_ROOT, "node_modules", "qjsc", "deps", "quickjs_2021_03_27");
-  const args = ["-s", "-C", join(TORO_ROOT, "platform"), `O=${dir}`, `QJS=${quickjs}`, "-j2"];
+  const args = ["-s", "-C", join(TORO_ROOT, "platform"), `O=${dir}`, `QJS_UPSTREAM=${quickjs}`, "-j2"];
   const upToDate = spawnSync("make", ["-q", ...args], { stdio: "ignore" }).status === 0;
   if (!upToDate) {
     log("toro: building the platform (the first build, with QuickJS, takes about half a minute)");

@@ -9,6 +9,8 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 || missing="$missing qemu-system-x
 [ -f /usr/lib/x86_64-linux-musl/libc.a ] || missing="$missing musl-dev"
 command -v gcc >/dev/null 2>&1 || missing="$missing gcc"
 command -v make >/dev/null 2>&1 || missing="$missing make"
+# The project's QuickJS patches (platform/quickjs/patches) are applied with patch(1).
+command -v patch >/dev/null 2>&1 || missing="$missing patch"
 command -v ld >/dev/null 2>&1 || missing="$missing binutils"
 # For the tests: HTTP load (wrk), and a network namespace with a lossy tap (ip, nft).
 command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
@@ -24,10 +26,13 @@ fi
 
 # npm ci again only when the lockfile's content changed since the last one
 # (it empties node_modules, which also means rebuilding QuickJS).
-stamp="$root/node_modules/.toro-lock-sha256"
-lock_hash=$(sha256sum "$root/package-lock.json" | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
-  echo "toro: installing npm packages" >&2
-  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) >&2
-  echo "$lock_hash" > "$stamp"
-fi
+# The same for the compatibility suite's packages (test/compat has its own lock file).
+for dir in "$root" "$root/test/compat"; do
+  stamp="$dir/node_modules/.toro-lock-sha256"
+  lock_hash=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+    echo "toro: installing npm packages ($dir/package-lock.json)" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >&2
+    echo "$lock_hash" > "$stamp"
+  fi
+done
