@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "console.h"
 #include "cpu.h"
+#include "guard.h"
 #include "ioapic.h"
 #include "lapic.h"
 #include "pages.h"
@@ -31,6 +32,16 @@ static struct hvm_memmap_entry memmap[MEMMAP_MAX];
 extern uint64_t boot_pt[512];
 
 /* From here on a null pointer faults instead of reading the firmware's page. */
+extern char boot_stack_guard[];
+
+/* Recursion no check stops, so tests can see a native stack overflow hit the guard page. */
+static volatile int overflow_depth_limit = 1 << 30;
+static int __attribute__((noinline)) overflow_the_stack(int depth) {
+    volatile char frame[1024];
+    frame[0] = (char)depth;
+    return depth < overflow_depth_limit ? overflow_the_stack(depth + 1) + frame[0] : 0;
+}
+
 static void unmap_page_zero(void) {
     boot_pt[0] = 0;
     __asm__ volatile("invlpg (%0)" ::"r"(0ul) : "memory");
@@ -61,6 +72,7 @@ void platform_main(uint32_t start_info_paddr) {
     if (entries > MEMMAP_MAX) entries = MEMMAP_MAX;
     if (entries) memcpy(memmap, (const void *)si->memmap_paddr, entries * sizeof memmap[0]);
     unmap_page_zero();
+    guard_page(boot_stack_guard, "boot stack (the one JavaScript runs on)");
 
     if (!entries) {
         kprintf("toro: the hypervisor gave no memory map\n");
@@ -75,5 +87,6 @@ void platform_main(uint32_t start_info_paddr) {
     if (strstr(cmdline, "toro.trace")) kprintf("toro: platform ready\n");
     /* A deliberate null-pointer write, so tests can check the fault path end to end. */
     if (strstr(cmdline, "toro.selftest=fault")) *(volatile uint64_t *)0 = 0x70726F74;
+    if (strstr(cmdline, "toro.selftest=stack-overflow")) overflow_the_stack(0);
     js_main();
 }

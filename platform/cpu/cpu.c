@@ -2,6 +2,7 @@
 #include <string.h>
 #include "arch.h"
 #include "cpu.h"
+#include "guard.h"
 #include "lapic.h"
 
 void cpu_init(struct cpu *c, uint32_t index) {
@@ -17,4 +18,7 @@ void cpu_init(struct cpu *c, uint32_t index) {
     idt_load();
     c->apic_id = lapic_id();
     heap_init(&c->heap);
+    guard_page(c->exception_guard, "exception stack");
+    guard_page(c->double_fault_guard, "double-fault stack");
+    guard_page(c->interrupt_guard, "interrupt stack");
 }

@@ -2,6 +2,7 @@
 #include "arch.h"
 #include "console.h"
 #include "cpu.h"
+#include "guard.h"
 #include "interrupts.h"
 #include "platform.h"
 
@@ -18,6 +19,8 @@ void fault_report(struct interrupt_frame *f) {
         kprintf("\ntoro: fault while reporting a fault (vector %lu at rip=%016lx)\n", f->vector, f->rip);
         platform_exit(EXIT_FAULT);
     }
+    const char *overflowed = f->vector == 14 ? guard_stack_at(read_cr2()) : NULL;
+    if (overflowed) kprintf("\ntoro: stack overflow: the %s ran into its guard page\n", overflowed);
     const char *name = f->vector < 32 && names[f->vector] ? names[f->vector] : "exception";
     kprintf("\ntoro: CPU fault on core %u: %s (vector %lu, error code %#lx)\n", c->index, name, f->vector, f->error_code);
     if (f->vector == 14)

@@ -6,6 +6,7 @@
 #pragma once
 #include <stdint.h>
 #include "heap.h"
+#include "pages.h"
 
 #define IST_STACK_SIZE (16 * 1024)
 
@@ -36,9 +37,13 @@ struct cpu {
     struct tss tss;
     /* musl reaches its thread block through %fs; see libc/thread.c. */
     uint64_t musl_thread[64] __attribute__((aligned(16)));
-    uint8_t exception_stack[IST_STACK_SIZE] __attribute__((aligned(16)));
-    uint8_t double_fault_stack[IST_STACK_SIZE] __attribute__((aligned(16)));
-    uint8_t interrupt_stack[IST_STACK_SIZE] __attribute__((aligned(16)));
+    /* Each stack lies above a guard page that cpu_init unmaps (mem/guard.c). */
+    uint8_t exception_guard[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+    uint8_t exception_stack[IST_STACK_SIZE];
+    uint8_t double_fault_guard[PAGE_SIZE];
+    uint8_t double_fault_stack[IST_STACK_SIZE];
+    uint8_t interrupt_guard[PAGE_SIZE];
+    uint8_t interrupt_stack[IST_STACK_SIZE];
 };
 
 static inline struct cpu *this_cpu(void) {

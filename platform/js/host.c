@@ -14,8 +14,12 @@
 /* Linked in by the build: the service bundle as QuickJS bytecode. */
 extern const uint8_t toro_bytecode[], toro_bytecode_end[];
 
-/* Below the 512 KiB boot stack, with room for the C frames around JS. */
-#define JS_STACK_LIMIT (384 * 1024)
+/* Stack kept below the engine's limit for the native code that does not
+   check it: the C frames around the engine, musl's formatting, the error
+   object built for a stack overflow. The boot stack's guard page catches
+   anything that still runs past. */
+#define NATIVE_STACK_RESERVE (64 * 1024)
+extern char boot_stack_bottom[];
 
 /* What the kernel's turn() returns, besides a deadline in ns since boot. */
 #define TURN_RAN_WORK 0
@@ -145,7 +149,11 @@ void js_main(void) {
         kprintf("toro: out of memory creating the JavaScript runtime\n");
         platform_exit(EXIT_FAULT);
     }
-    JS_SetMaxStackSize(rt, JS_STACK_LIMIT);
+    /* The engine's limit is the stack that is really left, measured from here (js_main runs
+       for the VM's life, every JS call is deeper). */
+    JS_UpdateStackTop(rt);
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    JS_SetMaxStackSize(rt, here - (uintptr_t)boot_stack_bottom - NATIVE_STACK_RESERVE);
     JS_SetHostPromiseRejectionTracker(rt, track_rejection, NULL);
     hw_install(ctx);
     boot_mark("js-runtime");

@@ -109,6 +109,18 @@ test("a CPU fault prints a register dump and exits with 125", async () => {
   assert.match(out, /rip [0-9a-f]{16}  rsp [0-9a-f]{16}/);
 });
 
+test("native code that runs off the boot stack hits its guard page: a clear message and exit code 125", async () => {
+  const { image } = await build(service("echo-args"), join(import.meta.dirname, "..", "services", "build", "fault.elf"));
+  const vm = bootDirect({ image, cmdline: "toro.selftest=stack-overflow" });
+  let out = "";
+  vm.stdout.setEncoding("utf8");
+  vm.stdout.on("data", (d) => (out += d));
+  const status = await new Promise<number | null>((resolve) => vm.on("close", resolve));
+  assert.deepEqual(outcomeOfQemuStatus(status), { kind: "exited", code: 125 });
+  assert.match(out, /toro: stack overflow: the boot stack \(the one JavaScript runs on\) ran into its guard page/);
+  assert.match(out, /page fault \(vector 14, error code 0x2\)/);
+});
+
 test("bad usage is exit code 2 with a clear message, and starts no VM", async () => {
   const cases: [string[], RegExp][] = [
     [["run", "does/not/exist.ts"], /does\/not\/exist\.ts: no such file or directory/],
