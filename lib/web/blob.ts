@@ -23,6 +23,23 @@ const contents = new WeakMap<Blob, Uint8Array>();
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/**
+ * What stream() returns: a ReadableStream of Uint8Array pieces. Declared here
+ * by the little Blob uses of it, so that Blob does not depend on the streams
+ * module's types (when those are global, this is their ReadableStream).
+ */
+export interface BlobStream extends AsyncIterable<Uint8Array> {
+  getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; releaseLock(): void };
+  cancel(reason?: unknown): Promise<void>;
+}
+
+interface StreamController {
+  enqueue(chunk: Uint8Array): void;
+  close(): void;
+}
+
+type StreamConstructor = new (source: { pull(controller: StreamController): void }) => BlobStream;
+
 // How big a piece of a stream() is.
 const STREAM_CHUNK = 65536;
 
@@ -113,13 +130,13 @@ export class Blob {
   }
 
   /** The bytes as a ReadableStream of Uint8Array pieces; a TypeError if the image has no ReadableStream. */
-  stream(): ReadableStream<Uint8Array> {
-    const Stream = (globalThis as { ReadableStream?: typeof ReadableStream }).ReadableStream;
+  stream(): BlobStream {
+    const Stream = (globalThis as { ReadableStream?: StreamConstructor }).ReadableStream;
     if (typeof Stream !== "function") throw new TypeError("Blob.stream() needs ReadableStream, which this image does not have");
     const bytes = blobBytes(this);
     let offset = 0;
-    return new Stream<Uint8Array>({
-      pull(controller) {
+    return new Stream({
+      pull(controller: StreamController) {
         if (offset >= bytes.length) {
           controller.close();
           return;

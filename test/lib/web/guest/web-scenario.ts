@@ -4,6 +4,10 @@ import { FormData as OurFormData } from "../../../../lib/web/form-data.ts";
 import { File as OurFile } from "../../../../lib/web/file.ts";
 import { encodeFormData, parseFormData } from "../../../../lib/web/multipart.ts";
 
+// Node 20's types have neither (Node 20 has neither); the guest has both.
+declare const navigator: { userAgent: string } | undefined;
+declare const reportError: ((error: unknown) => void) | undefined;
+
 const show = (...items: unknown[]) => console.log(items.map((item) => JSON.stringify(item)).join(" "));
 const errorOf = (action: () => unknown) => {
   try {
