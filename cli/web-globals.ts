@@ -34,6 +34,7 @@ export const WEB_GLOBALS: Record<string, string> = {
   FormData: web("form-data.ts"),
   reportError: web("report-error.ts"),
   navigator: web("navigator.ts"),
+  self: web("self.ts"),
 };
 
 const MARK = "__toro_uses_global_";

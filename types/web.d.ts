@@ -23,3 +23,5 @@ declare function btoa(data: string): string;
 /** Report an error as uncaught (printed with its stack; the service exits with code 1). */
 declare function reportError(error: unknown): void;
 declare var navigator: { readonly userAgent: string };
+/** The global object, as in workers. */
+declare var self: typeof globalThis;

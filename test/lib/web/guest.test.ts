@@ -1,6 +1,6 @@
 // lib/web's globals on QuickJS: the scenario booted in a Toro guest must print
 // exactly what it prints in Node with Node's own globals, and then the guest
-// has navigator.userAgent and a reportError() that reports as uncaught.
+// has navigator.userAgent, self and a reportError() that reports as uncaught.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -15,9 +15,9 @@ test("EventTarget, DOMException, structuredClone, atob/btoa, Blob, File, FormDat
   await main();
   t.mock.restoreAll();
   const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-  // Node 20 has neither navigator nor reportError: the guest has both.
-  assert.equal(printed.at(-1), '"navigator" "none"');
-  const expected = [...printed.slice(0, -1), `"navigator" "Toro/${version}"`].map((line) => `${line}\n`).join("");
+  // Node 20 has no navigator, self or reportError: the guest has them.
+  assert.equal(printed.at(-1), '"navigator and self" "none" "none"');
+  const expected = [...printed.slice(0, -1), `"navigator and self" "Toro/${version}" true`].map((line) => `${line}\n`).join("");
   const guest = await toro(["run", scenario, "--net", "none", "--timeout", "90s"]);
   assert.equal(guest.stdout.slice(0, expected.length), expected, guest.stderr);
   assert.match(guest.stdout.slice(expected.length), /^Uncaught Error: reported at the end\n\s+at main \(test\/lib\/web\/guest\/web-scenario\.ts:\d+\)/);

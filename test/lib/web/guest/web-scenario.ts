@@ -4,9 +4,10 @@ import { FormData as OurFormData } from "../../../../lib/web/form-data.ts";
 import { File as OurFile } from "../../../../lib/web/file.ts";
 import { encodeFormData, parseFormData } from "../../../../lib/web/multipart.ts";
 
-// Node 20's types have neither (Node 20 has neither); the guest has both.
+// Node 20 (and its types) has none of these; the guest has all.
 declare const navigator: { userAgent: string } | undefined;
 declare const reportError: ((error: unknown) => void) | undefined;
+declare const self: typeof globalThis;
 
 const show = (...items: unknown[]) => console.log(items.map((item) => JSON.stringify(item)).join(" "));
 const errorOf = (action: () => unknown) => {
@@ -121,7 +122,7 @@ export default async function main() {
   await blobs();
   await formData();
   await multipart();
-  show("navigator", typeof navigator === "object" ? navigator.userAgent : "none");
+  show("navigator and self", typeof navigator === "object" ? navigator.userAgent : "none", typeof self === "undefined" ? "none" : self === globalThis);
   // Last, as it ends the service: an error reported is reported as uncaught (Node 20 has no reportError).
   if (typeof reportError === "function") reportError(new Error("reported at the end"));
 }
