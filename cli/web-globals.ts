@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { TORO_ROOT } from "./paths.ts";
 
 const http = (file: string) => join(TORO_ROOT, "lib", "http", file);
+const web = (file: string) => join(TORO_ROOT, "lib", "web", "globals", file);
 
 /** A global's name (a dotted path for a member of a global, as `crypto.subtle`) → the module that installs it. */
 export const WEB_GLOBALS: Record<string, string> = {
@@ -21,6 +22,19 @@ export const WEB_GLOBALS: Record<string, string> = {
   AbortSignal: http("abort.ts"),
   URL: http("polyfills.ts"),
   URLSearchParams: http("polyfills.ts"),
+  Event: web("events.ts"),
+  CustomEvent: web("events.ts"),
+  EventTarget: web("events.ts"),
+  DOMException: web("dom-exception.ts"),
+  structuredClone: web("structured-clone.ts"),
+  atob: web("base64.ts"),
+  btoa: web("base64.ts"),
+  Blob: web("blob.ts"),
+  File: web("blob.ts"),
+  FormData: web("form-data.ts"),
+  reportError: web("report-error.ts"),
+  navigator: web("navigator.ts"),
+  self: web("self.ts"),
 };
 
 const MARK = "__toro_uses_global_";

@@ -2,6 +2,7 @@
  * The globals a Toro service has beyond ECMAScript 2020. A service's
  * tsconfig includes this file (see examples/tsconfig.json, or `toro check`).
  */
+/// <reference path="web.d.ts" />
 
 interface Console {
   log(...data: unknown[]): void;
