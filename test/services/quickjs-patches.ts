@@ -63,3 +63,10 @@ try {
 } catch (error) {
   console.log("0005", (error as Error).name, error instanceof RangeError);
 }
+
+// 0006: case-insensitive classes hold the case forms of their members beyond ASCII letters.
+const caseless = ["[à-ÿ]", "[а-я]", "[α-ω]", "[A-Z]", "[\\u0100-\\u017f]", "[^à-ÿ]", "[\\w]", "[\\W]", "[^\\W]"];
+const inputs = ["À", "à", "Я", "я", "Ω", "ω", "K", "k", "\u212a", "ſ", "s", "Ÿ", "ÿ", "Ā", "ā"];
+for (const flags of ["i", "iu"]) {
+  console.log("0006", flags, caseless.map((source) => inputs.map((c) => (new RegExp(`^${source}$`, flags).test(c) ? 1 : 0)).join("")).join(" "));
+}
