@@ -182,8 +182,8 @@ function toRequest(head: RequestHead, body: IncomingBody): Request {
     throw new HttpError(400, "invalid request target");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new HttpError(400, "invalid request target");
-  // Fetch forbids a body on GET and HEAD; one sent anyway is read and dropped after the answer.
-  const hasBody = !body.done && head.method !== "GET" && head.method !== "HEAD";
+  // Fetch forbids a body on GET and HEAD (and uppercases "get" and "head"); one sent anyway is read and dropped after the answer.
+  const hasBody = !body.done && !/^(get|head)$/i.test(head.method);
   return new Request(url, { method: head.method, headers: head.fields, body: hasBody ? body : null });
 }
 

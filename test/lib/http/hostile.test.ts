@@ -113,3 +113,13 @@ test("past maxConnections a connection is closed unread and counted; once one cl
   await connections.closed();
   assert.deepEqual([connections.stats.connections, connections.stats.accepted, connections.stats.refused, connections.stats.requests], [0, 3, 1, 2]);
 });
+
+test("a lowercase get or head with a body is served, its body dropped (fetch uppercases the method and forbids the body)", async () => {
+  let seen = "";
+  const output = await exchange(["get / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc" + GET], (request) => {
+    seen += `${request.method} ${request.body === null} `;
+    return new Response("ok");
+  });
+  assert.deepEqual(statusLines(output), ["HTTP/1.1 200 OK", "HTTP/1.1 200 OK"]);
+  assert.equal(seen, "GET true GET true ");
+});
