@@ -30,6 +30,8 @@ export interface FuzzCase {
   bodies?: string[];
   /** The client keeps its side open after sending: the server must end it by a timeout. */
   hold?: boolean;
+  /** Every request is valid and none ends the connection: more requests may follow on it. */
+  keepsOpen?: boolean;
 }
 
 /** A small fast seeded generator (mulberry32): uniform floats in [0, 1). */
@@ -46,7 +48,7 @@ export function seededRandom(seed: number): () => number {
 
 type Random = () => number;
 const int = (random: Random, n: number) => Math.floor(random() * n);
-const pick = <T>(random: Random, items: readonly T[]): T => items[int(random, items.length)];
+const pick = <T>(random: Random, items: readonly T[] | string): T => items[int(random, items.length)] as T;
 
 const TOKEN_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~";
 const PATH_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/%";
@@ -221,7 +223,7 @@ export function fuzzCase(random: Random, options: CaseOptions = {}): FuzzCase {
   if (roll < 0.2) {
     // Pipelined valid requests; the last may close.
     const requests = [...keepAlivePrefix(random, 3), validRequest(random)];
-    return { kind: "valid, pipelined", input: joined(requests), statuses: requests.map(() => 200), bodies: requests.map((r) => r.echo) };
+    return { kind: "valid, pipelined", input: joined(requests), statuses: requests.map(() => 200), bodies: requests.map((r) => r.echo), keepsOpen: !requests.at(-1)!.closes };
   }
   if (roll < 0.55) {
     const before = keepAlivePrefix(random, 2);
