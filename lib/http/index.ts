@@ -5,6 +5,7 @@
  */
 export { serve, type Server, type ServeOptions } from "./server.ts";
 export { serveHttp, type ConnectionInfo, type ConnectionOptions, type FetchHandler } from "./serve.ts";
+export type { HttpStats } from "./stats.ts";
 export { Headers, type HeadersInit } from "./headers.ts";
 export { Request, type RequestInit } from "./request.ts";
 export { Response, type ResponseInit } from "./response.ts";

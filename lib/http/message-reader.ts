@@ -17,6 +17,11 @@ export interface HeadLimits {
   maxHeaderBytes: number;
   /** Number of header fields. */
   maxHeaderCount: number;
+  /**
+   * The start line alone, in bytes with its CRLF: a longer request line is a
+   * 414 (when this is the tighter of the two limits). Default: maxHeaderBytes.
+   */
+  maxStartLineBytes?: number;
 }
 
 /** A message's first line and its fields, parsed but not yet interpreted. */
@@ -51,6 +56,7 @@ export class MessageReader {
   private eof = false;
   /** How long the reader may still wait for the peer, in ms, and what to throw when that runs out. */
   private budgetMs = Infinity;
+  private allowedMs = Infinity;
   private onTimeout: () => Error = () => new HttpError(408, "request timed out");
   /** The pending wait for the peer, when, by performance.now(), its budget runs out, and the timer that watches it. */
   private waiting: Waiting | undefined;
@@ -88,8 +94,13 @@ export class MessageReader {
    * read a body does not use up its client's time.
    */
   allowWaiting(ms: number, onTimeout: () => Error): void {
-    this.budgetMs = ms;
+    this.budgetMs = this.allowedMs = ms;
     this.onTimeout = onTimeout;
+  }
+
+  /** How long, in ms, the reader has waited for the peer since the last allowWaiting(). */
+  get waitedMs(): number {
+    return this.allowedMs - this.budgetMs;
   }
 
   /** Read a head: a start line (empty lines before it skipped) and fields, within the limits (else a 431). */
@@ -109,8 +120,10 @@ export class MessageReader {
    */
   takeHead(): RawHead | undefined {
     const head = this.headSoFar ??= { startLine: undefined, fields: [], budget: this.limits.maxHeaderBytes };
+    const lineLimit = this.limits.maxStartLineBytes ?? Infinity;
     for (;;) {
-      const text = this.takeLine(head.budget, 431);
+      // The start line has a limit of its own (414, as nginx and Apache answer), if it is the tighter one.
+      const text = head.startLine === undefined && lineLimit <= head.budget ? this.takeLine(lineLimit, 414) : this.takeLine(head.budget, 431);
       if (text === undefined) return undefined;
       head.budget -= text.length + 2;
       // RFC 9112 2.2: ignore empty lines before the start line (they count against the limit).

@@ -11,17 +11,24 @@ import { env } from "toro";
 import { listen, network, type TcpListener, type TcpStream } from "toro/net";
 import { AbortController } from "./abort.ts";
 import type { AbortSignalLike, Request } from "./request.ts";
-import { serveHttp, type ConnectionInfo, type ConnectionOptions, type FetchHandler } from "./serve.ts";
+import { Connections, DEFAULT_MAX_CONNECTIONS } from "./connections.ts";
+import type { ConnectionInfo, ConnectionOptions, FetchHandler } from "./serve.ts";
 import type { ResponseLike } from "./response-writer.ts";
+import type { HttpStats } from "./stats.ts";
 
 /** What serve() takes: the handler, where to listen, and limits. */
-export interface ServeOptions extends Omit<ConnectionOptions, "stop" | "maxBodyBytes" | "onError"> {
+export interface ServeOptions extends Omit<ConnectionOptions, "stop" | "maxBodyBytes" | "onError" | "stats"> {
   /** The fetch handler: a Request in, a Response (or a promise of one) out. */
   fetch: FetchHandler;
   /** The TCP port (default: $PORT, else 80). */
   port?: number;
   /** The largest request body, in bytes, read whole or streamed: past it is a 413. */
   maxRequestBodySize?: number;
+  /**
+   * Connections open at once: one past it is closed unread (counted in
+   * `stats.refused`). Default 256 (Node and Bun have no default limit).
+   */
+  maxConnections?: number;
   /** Shuts the server down when it aborts, as shutdown() does. */
   signal?: AbortSignalLike;
   /** Called once the server listens (default: a line on the console saying where). */
@@ -37,6 +44,8 @@ export interface ServeOptions extends Omit<ConnectionOptions, "stop" | "maxBodyB
 export interface Server {
   /** The port it listens on. */
   readonly port: number;
+  /** Counters of connections, requests and refusals, updated as they happen. */
+  readonly stats: Readonly<HttpStats>;
   /** Settles once the server has shut down and its last connection has closed; rejects if it could not listen. */
   readonly finished: Promise<void>;
   /**
@@ -59,20 +68,17 @@ export function serve(options: ServeOptions): Server {
   const port = servicePort(options.port);
   const maxBodyBytes = options.maxRequestBodySize;
   if (maxBodyBytes !== undefined && !(typeof maxBodyBytes === "number" && maxBodyBytes >= 0)) throw new RangeError("maxRequestBodySize must be a number of bytes");
-  const { fetch, onListen, onError, signal, ...limits } = options;
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  if (!(maxConnections >= 1)) throw new RangeError("maxConnections must be at least 1");
+  const { fetch, onListen, onError, signal, maxConnections: _, ...limits } = options;
   const handler = onError ? withErrorAnswers(fetch, onError) : fetch;
   const stopping = new AbortController();
-  const open = new Set<Promise<void>>();
+  const connections = new Connections(handler, { ...limits, maxBodyBytes, stop: stopping.signal }, maxConnections);
   let listener: TcpListener | undefined;
 
-  const accept = (connection: TcpStream) => {
-    const served = serveHttp(connection, handler, { ...limits, maxBodyBytes, stop: stopping.signal });
-    open.add(served);
-    void served.then(() => open.delete(served));
-  };
   const listening = network().then(async ({ address }) => {
     if (stopping.signal.aborted) return;
-    listener = await listen(port, accept);
+    listener = await listen(port, (connection: TcpStream) => connections.accept(connection));
     if (onListen) onListen({ hostname: address, port });
     else console.log(`toro: serving HTTP on ${address}:${port}`);
   });
@@ -86,7 +92,7 @@ export function serve(options: ServeOptions): Server {
       stopping.abort();
       void listening.then(async () => {
         listener?.close();
-        while (open.size > 0) await Promise.all(open);
+        await connections.closed();
         finish();
       }, () => {});
     }
@@ -94,7 +100,7 @@ export function serve(options: ServeOptions): Server {
   };
   if (signal?.aborted) void shutdown();
   else signal?.addEventListener("abort", () => void shutdown());
-  return { port, finished, shutdown };
+  return { port, stats: connections.stats, finished, shutdown };
 }
 
 // The handler, with onError making the answer when it fails.
