@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { TORO_ROOT } from "./paths.ts";
 
 const http = (file: string) => join(TORO_ROOT, "lib", "http", file);
+const web = (file: string) => join(TORO_ROOT, "lib", "web", file);
 
 /** A global's name (a dotted path for a member of a global, as `crypto.subtle`) → the module that installs it. */
 export const WEB_GLOBALS: Record<string, string> = {
@@ -21,6 +22,23 @@ export const WEB_GLOBALS: Record<string, string> = {
   AbortSignal: http("abort.ts"),
   URL: http("polyfills.ts"),
   URLSearchParams: http("polyfills.ts"),
+  ByteLengthQueuingStrategy: web("streams.ts"),
+  CountQueuingStrategy: web("streams.ts"),
+  ReadableByteStreamController: web("streams.ts"),
+  ReadableStream: web("streams.ts"),
+  ReadableStreamBYOBReader: web("streams.ts"),
+  ReadableStreamBYOBRequest: web("streams.ts"),
+  ReadableStreamDefaultController: web("streams.ts"),
+  ReadableStreamDefaultReader: web("streams.ts"),
+  TransformStream: web("streams.ts"),
+  TransformStreamDefaultController: web("streams.ts"),
+  WritableStream: web("streams.ts"),
+  WritableStreamDefaultController: web("streams.ts"),
+  WritableStreamDefaultWriter: web("streams.ts"),
+  TextEncoderStream: web("text-streams.ts"),
+  TextDecoderStream: web("text-streams.ts"),
+  CompressionStream: web("compression-streams.ts"),
+  DecompressionStream: web("compression-streams.ts"),
 };
 
 const MARK = "__toro_uses_global_";
