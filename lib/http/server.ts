@@ -7,9 +7,10 @@
  *     await server.finished;
  */
 import "./globals.ts";
-import { env } from "toro";
+import { env, memoryUsage } from "toro";
 import { listen, network, type TcpListener, type TcpStream } from "toro/net";
 import { AbortController } from "./abort.ts";
+import { defaultMaxRequestBodySize } from "./body-limit.ts";
 import type { AbortSignalLike, Request } from "./request.ts";
 import { serveHttp, type ConnectionInfo, type ConnectionOptions, type FetchHandler } from "./serve.ts";
 import type { ResponseLike } from "./response-writer.ts";
@@ -20,7 +21,7 @@ export interface ServeOptions extends Omit<ConnectionOptions, "stop" | "maxBodyB
   fetch: FetchHandler;
   /** The TCP port (default: $PORT, else 80). */
   port?: number;
-  /** The largest request body, in bytes, read whole or streamed: past it is a 413. */
+  /** The largest request body, in bytes, read whole or streamed: past it is a 413. Default: a quarter of guest memory, at most 128 MiB. */
   maxRequestBodySize?: number;
   /** Shuts the server down when it aborts, as shutdown() does. */
   signal?: AbortSignalLike;
@@ -57,7 +58,7 @@ export function servicePort(port: unknown): number {
 export function serve(options: ServeOptions): Server {
   if (typeof options?.fetch !== "function") throw new TypeError("serve() needs a fetch handler: serve({ fetch(request) { … } })");
   const port = servicePort(options.port);
-  const maxBodyBytes = options.maxRequestBodySize;
+  const maxBodyBytes = options.maxRequestBodySize ?? defaultMaxRequestBodySize(memoryUsage().totalBytes);
   if (maxBodyBytes !== undefined && !(typeof maxBodyBytes === "number" && maxBodyBytes >= 0)) throw new RangeError("maxRequestBodySize must be a number of bytes");
   const { fetch, onListen, onError, signal, ...limits } = options;
   const handler = onError ? withErrorAnswers(fetch, onError) : fetch;
