@@ -3,7 +3,7 @@
  * quarter of it, at most 128 MiB (Bun's default). A body read whole is held
  * once, and its text (`text()`, `json()`) once more, so a body at the limit
  * and its text take half the memory, beside the quarter the TCP buffers may
- * use; the rest is the service's. At the default 64 MiB that is 15.9 MiB
+ * use; the rest is the service's. At the default 64 MiB that is 15.3 MiB
  * (the kernel manages a little less than the guest has).
  */
 const MAX_DEFAULT = 128 * 1024 * 1024;
