@@ -60,7 +60,7 @@ export const USAGE = `usage: toro <command> [options]
 commands:
   run <service dir | file.ts | image.elf> [options] [-- args...]
         build (unless given an image) and boot it in QEMU, streaming its console
-        --mem SIZE          guest memory, e.g. 16M or 1G (default 32M)
+        --mem SIZE          guest memory, e.g. 16M or 1G (default 64M)
         --accel auto|kvm|tcg  accelerator (default auto: KVM where it works, else TCG)
         --machine microvm|q35  machine type (default microvm)
         --timeout DURATION  stop the VM after e.g. 30s, 500ms or 2m (exit code 124)
@@ -177,7 +177,7 @@ export function parseArgs(argv: string[]): Command {
   }
 
   const run: RunOptions = {
-    target: "", memoryMiB: 32, accel: "auto", machine: "microvm", timeoutMs: undefined, env: {}, args: [], trace: false, capture: undefined,
+    target: "", memoryMiB: 64, accel: "auto", machine: "microvm", timeoutMs: undefined, env: {}, args: [], trace: false, capture: undefined,
     net: { mode: "user" }, forwards: [], disks: [], address: undefined,
   };
   let gateway: string | undefined;

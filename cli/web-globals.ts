@@ -11,6 +11,7 @@ import { TORO_ROOT } from "./paths.ts";
 
 const http = (file: string) => join(TORO_ROOT, "lib", "http", file);
 const web = (file: string) => join(TORO_ROOT, "lib", "web", "globals", file);
+const streams = (file: string) => join(TORO_ROOT, "lib", "web", file);
 
 /** A global's name (a dotted path for a member of a global, as `crypto.subtle`) → the module that installs it. */
 export const WEB_GLOBALS: Record<string, string> = {
@@ -35,6 +36,23 @@ export const WEB_GLOBALS: Record<string, string> = {
   reportError: web("report-error.ts"),
   navigator: web("navigator.ts"),
   self: web("self.ts"),
+  ByteLengthQueuingStrategy: streams("streams.ts"),
+  CountQueuingStrategy: streams("streams.ts"),
+  ReadableByteStreamController: streams("streams.ts"),
+  ReadableStream: streams("streams.ts"),
+  ReadableStreamBYOBReader: streams("streams.ts"),
+  ReadableStreamBYOBRequest: streams("streams.ts"),
+  ReadableStreamDefaultController: streams("streams.ts"),
+  ReadableStreamDefaultReader: streams("streams.ts"),
+  TransformStream: streams("streams.ts"),
+  TransformStreamDefaultController: streams("streams.ts"),
+  WritableStream: streams("streams.ts"),
+  WritableStreamDefaultController: streams("streams.ts"),
+  WritableStreamDefaultWriter: streams("streams.ts"),
+  TextEncoderStream: streams("text-streams.ts"),
+  TextDecoderStream: streams("text-streams.ts"),
+  CompressionStream: streams("compression-streams.ts"),
+  DecompressionStream: streams("compression-streams.ts"),
 };
 
 const MARK = "__toro_uses_global_";

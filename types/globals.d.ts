@@ -84,6 +84,42 @@ type AbortController = import("../lib/http/abort.ts").AbortController;
 declare var AbortSignal: typeof import("../lib/http/abort.ts").AbortSignal;
 type AbortSignal = import("../lib/http/abort.ts").AbortSignal;
 
+// WHATWG Streams (web-streams-polyfill, lib/web/streams.ts), the Encoding and Compression streams (lib/web).
+declare var ByteLengthQueuingStrategy: typeof import("web-streams-polyfill").ByteLengthQueuingStrategy;
+type ByteLengthQueuingStrategy = import("web-streams-polyfill").ByteLengthQueuingStrategy;
+declare var CountQueuingStrategy: typeof import("web-streams-polyfill").CountQueuingStrategy;
+type CountQueuingStrategy = import("web-streams-polyfill").CountQueuingStrategy;
+declare var ReadableByteStreamController: typeof import("web-streams-polyfill").ReadableByteStreamController;
+type ReadableByteStreamController = import("web-streams-polyfill").ReadableByteStreamController;
+declare var ReadableStream: typeof import("web-streams-polyfill").ReadableStream;
+type ReadableStream<R = any> = import("web-streams-polyfill").ReadableStream<R>;
+declare var ReadableStreamBYOBReader: typeof import("web-streams-polyfill").ReadableStreamBYOBReader;
+type ReadableStreamBYOBReader = import("web-streams-polyfill").ReadableStreamBYOBReader;
+declare var ReadableStreamBYOBRequest: typeof import("web-streams-polyfill").ReadableStreamBYOBRequest;
+type ReadableStreamBYOBRequest = import("web-streams-polyfill").ReadableStreamBYOBRequest;
+declare var ReadableStreamDefaultController: typeof import("web-streams-polyfill").ReadableStreamDefaultController;
+type ReadableStreamDefaultController<R = any> = import("web-streams-polyfill").ReadableStreamDefaultController<R>;
+declare var ReadableStreamDefaultReader: typeof import("web-streams-polyfill").ReadableStreamDefaultReader;
+type ReadableStreamDefaultReader<R = any> = import("web-streams-polyfill").ReadableStreamDefaultReader<R>;
+declare var TransformStream: typeof import("web-streams-polyfill").TransformStream;
+type TransformStream<I = any, O = any> = import("web-streams-polyfill").TransformStream<I, O>;
+declare var TransformStreamDefaultController: typeof import("web-streams-polyfill").TransformStreamDefaultController;
+type TransformStreamDefaultController<O = any> = import("web-streams-polyfill").TransformStreamDefaultController<O>;
+declare var WritableStream: typeof import("web-streams-polyfill").WritableStream;
+type WritableStream<W = any> = import("web-streams-polyfill").WritableStream<W>;
+declare var WritableStreamDefaultController: typeof import("web-streams-polyfill").WritableStreamDefaultController;
+type WritableStreamDefaultController = import("web-streams-polyfill").WritableStreamDefaultController;
+declare var WritableStreamDefaultWriter: typeof import("web-streams-polyfill").WritableStreamDefaultWriter;
+type WritableStreamDefaultWriter<W = any> = import("web-streams-polyfill").WritableStreamDefaultWriter<W>;
+declare var TextEncoderStream: typeof import("../lib/web/text-streams.ts").TextEncoderStream;
+type TextEncoderStream = import("../lib/web/text-streams.ts").TextEncoderStream;
+declare var TextDecoderStream: typeof import("../lib/web/text-streams.ts").TextDecoderStream;
+type TextDecoderStream = import("../lib/web/text-streams.ts").TextDecoderStream;
+declare var CompressionStream: typeof import("../lib/web/compression-streams.ts").CompressionStream;
+type CompressionStream = import("../lib/web/compression-streams.ts").CompressionStream;
+declare var DecompressionStream: typeof import("../lib/web/compression-streams.ts").DecompressionStream;
+type DecompressionStream = import("../lib/web/compression-streams.ts").DecompressionStream;
+
 interface URLSearchParams {
   append(name: string, value: string): void;
   delete(name: string): void;

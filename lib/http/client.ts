@@ -75,7 +75,7 @@ export function createFetch(connect: Connector, pool = new ConnectionPool()): Fe
     const headers = new Headers(request.headers);
     // A body known in full can be sent again after a 307 or 308; a streamed one cannot.
     let known = Body.knownBytes(request);
-    let stream = known === undefined ? request.body : null;
+    let stream = known === undefined ? Body.chunks(request) : null;
     for (let redirects = 0; ; redirects++) {
       const response = await exchange(connect, pool, { method, url, headers, known, stream, signal });
       const location = response.headers.get("location");
@@ -83,7 +83,7 @@ export function createFetch(connect: Connector, pool = new ConnectionPool()): Fe
         // Response's constructor has no place for these: they are fetch()'s own.
         return Object.assign(response, { url: url.href.replace(/#.*$/, ""), redirected: redirects > 0 });
       }
-      await discard(response.body);
+      await discard(Body.chunks(response));
       if (signal?.aborted) throw abortReason(signal);
       if (request.redirect === "error") throw fetchFailed(new Error(`redirected to ${location}, and redirect is "error"`));
       if (redirects === MAX_REDIRECTS) throw fetchFailed(new Error(`more than ${MAX_REDIRECTS} redirects`));
@@ -364,6 +364,11 @@ class ResponseBody implements AsyncIterableIterator<Uint8Array> {
   async return(): Promise<IteratorResult<Uint8Array>> {
     this.connection.close();
     return { done: true, value: undefined };
+  }
+
+  /** The Content-Length, so that reading the body whole fills one array. */
+  get expectedBytes(): number | undefined {
+    return this.body.expectedBytes;
   }
 
   [Symbol.asyncIterator](): ResponseBody {

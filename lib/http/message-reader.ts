@@ -290,6 +290,11 @@ export class IncomingBody implements AsyncIterableIterator<Uint8Array> {
     return { done: true, value: undefined };
   }
 
+  /** The length the framing announces (a Content-Length), so a reader of the whole body can allocate it once. */
+  get expectedBytes(): number | undefined {
+    return this.framing.kind === "length" ? this.framing.length : undefined;
+  }
+
   [Symbol.asyncIterator](): IncomingBody {
     return this;
   }

@@ -66,7 +66,7 @@ export class Request extends Body {
     }
   }
 
-  /** A copy with its own body (not for streamed bodies). */
+  /** A copy with its own body: bytes are copied, a stream is teed (this request keeping one branch). */
   clone(): Request {
     return new Request(this.url, { method: this.method, headers: this.headers, body: this.cloneInit(), redirect: this.redirect, signal: this.signal });
   }

@@ -86,11 +86,17 @@ export async function writeResponse(stream: TcpStream, response: ResponseLike, e
     await writeMessage(stream, lines, known, null, false);
     return keepAlive;
   }
-  const body = response.body;
-  if (noBody || body === null) {
+  if (noBody) {
     await writeMessage(stream, lines, null, null, false);
     // A HEAD answer never reads the stream: let its producer stop.
-    if (body) await body[Symbol.asyncIterator]().return?.();
+    if (response instanceof Body) await Body.discard(response);
+    else if (response.body) await response.body[Symbol.asyncIterator]().return?.();
+    return keepAlive;
+  }
+  // Our own Response gives its chunks without making a ReadableStream nobody asked for.
+  const body = response instanceof Body ? Body.chunks(response) : response.body;
+  if (body === null) {
+    await writeMessage(stream, lines, null, null, false);
     return keepAlive;
   }
   const sent = await writeMessage(stream, lines, known, body, chunked);

@@ -59,7 +59,7 @@ export class Response extends Body {
     return new Response(null, { status, headers: { location: String(url) } });
   }
 
-  /** A copy with its own body (not for streamed bodies). */
+  /** A copy with its own body: bytes are copied, a stream is teed (this response keeping one branch). */
   clone(): Response {
     return new Response(this.cloneInit(), { status: this.status, statusText: this.statusText, headers: this.headers });
   }

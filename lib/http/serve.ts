@@ -143,6 +143,7 @@ export async function serveHttp(stream: TcpStream, handler: FetchHandler, option
         stats.requests++;
         response = await handler(request, info);
         if (!isResponse(response)) throw new TypeError("the handler did not return a Response");
+        if (response instanceof Response && response.bodyUsed) throw new TypeError("the handler returned a Response whose body was read");
       } catch (error) {
         // The body broke its framing or limit, or stalled: that is the client's error, not the handler's.
         if (body.error instanceof HttpError) await writeError(stream, body.error.status, stats);

@@ -7,9 +7,10 @@
  *     await server.finished;
  */
 import "./globals.ts";
-import { env } from "toro";
+import { env, memoryUsage } from "toro";
 import { listen, network, type TcpListener, type TcpStream } from "toro/net";
 import { AbortController } from "./abort.ts";
+import { defaultMaxRequestBodySize } from "./body-limit.ts";
 import type { AbortSignalLike, Request } from "./request.ts";
 import { Connections, DEFAULT_MAX_CONNECTIONS } from "./connections.ts";
 import type { ConnectionInfo, ConnectionOptions, FetchHandler } from "./serve.ts";
@@ -22,7 +23,7 @@ export interface ServeOptions extends Omit<ConnectionOptions, "stop" | "maxBodyB
   fetch: FetchHandler;
   /** The TCP port (default: $PORT, else 80). */
   port?: number;
-  /** The largest request body, in bytes, read whole or streamed: past it is a 413. */
+  /** The largest request body, in bytes, read whole or streamed: past it is a 413. Default: a quarter of guest memory, at most 128 MiB. */
   maxRequestBodySize?: number;
   /**
    * Connections open at once: one past it is closed unread (counted in
@@ -66,7 +67,7 @@ export function servicePort(port: unknown): number {
 export function serve(options: ServeOptions): Server {
   if (typeof options?.fetch !== "function") throw new TypeError("serve() needs a fetch handler: serve({ fetch(request) { … } })");
   const port = servicePort(options.port);
-  const maxBodyBytes = options.maxRequestBodySize;
+  const maxBodyBytes = options.maxRequestBodySize ?? defaultMaxRequestBodySize(memoryUsage().totalBytes);
   if (maxBodyBytes !== undefined && !(typeof maxBodyBytes === "number" && maxBodyBytes >= 0)) throw new RangeError("maxRequestBodySize must be a number of bytes");
   const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   if (!(maxConnections >= 1)) throw new RangeError("maxConnections must be at least 1");

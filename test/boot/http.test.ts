@@ -18,7 +18,7 @@ function fetchFromHost(port: number, path: string, options: { method?: string; b
 // A 10 MB echo streams both ways through QEMU's user network: under TCG that takes a while.
 test("examples/hello-http serves the host: GET, a query, a 10 MB POST streamed back, keep-alive, 5 at once, 431", { timeout: 300_000 }, async () => {
   const port = await freePort();
-  // At the default guest memory (32 MiB): the echo streams, so the body is never held whole.
+  // At the default guest memory: the echo streams, so the body is never held whole.
   const guest = await startGuest(["examples/hello-http", "-p", `${port}:80`, "--timeout", "280s"], /serving HTTP on 10\.0\.2\.15:80/);
   try {
     const hello = await fetchFromHost(port, "/");

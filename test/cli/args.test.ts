@@ -15,9 +15,9 @@ test("run takes its flags, repeated --env, and the service's arguments after --"
   });
 });
 
-test("defaults: 32 MiB, auto accelerator, microvm, no timeout", () => {
+test("defaults: 64 MiB, auto accelerator, microvm, no timeout", () => {
   const c = parseArgs(["run", "examples/hello"]);
-  assert.equal(c.name === "run" && c.options.memoryMiB, 32);
+  assert.equal(c.name === "run" && c.options.memoryMiB, 64);
   assert.equal(c.name === "run" && c.options.accel, "auto");
   assert.equal(c.name === "run" && c.options.machine, "microvm");
   assert.equal(c.name === "run" && c.options.timeoutMs, undefined);
