@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { TORO_ROOT } from "./paths.ts";
 
 const http = (file: string) => join(TORO_ROOT, "lib", "http", file);
+const subtle = join(TORO_ROOT, "kernel", "crypto", "install-subtle.ts");
 
 /** A global's name (a dotted path for a member of a global, as `crypto.subtle`) → the module that installs it. */
 export const WEB_GLOBALS: Record<string, string> = {
@@ -21,6 +22,9 @@ export const WEB_GLOBALS: Record<string, string> = {
   AbortSignal: http("abort.ts"),
   URL: http("polyfills.ts"),
   URLSearchParams: http("polyfills.ts"),
+  "crypto.subtle": subtle,
+  CryptoKey: subtle,
+  SubtleCrypto: subtle,
 };
 
 const MARK = "__toro_uses_global_";
