@@ -1,11 +1,12 @@
 // Stand-ins for WinterTC globals jose uses and Toro does not have yet (issue 10's web globals add
 // them): where one exists (or its module is linked), it is kept. Only what a JWT needs: Latin-1
 // strings for btoa/atob, JSON values for structuredClone.
+const globals = globalThis as unknown as Record<string, unknown>;
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-globalThis.structuredClone ??= <T>(value: T): T => JSON.parse(JSON.stringify(value));
+globals.structuredClone ??= <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
-globalThis.btoa ??= (text: string): string => {
+globals.btoa ??= (text: string): string => {
   let out = "";
   for (let i = 0; i < text.length; i += 3) {
     const [a, b, c] = [text.charCodeAt(i), text.charCodeAt(i + 1), text.charCodeAt(i + 2)];
@@ -15,7 +16,7 @@ globalThis.btoa ??= (text: string): string => {
   return out;
 };
 
-globalThis.atob ??= (encoded: string): string => {
+globals.atob ??= (encoded: string): string => {
   const body = encoded.replace(/[\s=]/g, "");
   let out = "", bits = 0, value = 0;
   for (const char of body) {
