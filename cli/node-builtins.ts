@@ -7,10 +7,13 @@
  */
 import type * as esbuild from "esbuild";
 import { builtinModules } from "node:module";
-import { isAbsolute, relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
+import { TORO_ROOT } from "./paths.ts";
 
 /** Toro's node: modules, by their name without the prefix. */
-export const NODE_MODULES: Record<string, string> = {};
+export const NODE_MODULES: Record<string, string> = {
+  crypto: join(TORO_ROOT, "lib", "node", "crypto.ts"),
+};
 
 /** Every name Node has a built-in module by (fs, fs/promises, util/types…). */
 const NODE_NAMES = new Set(builtinModules.filter((name) => !name.startsWith("_")));

@@ -12,6 +12,7 @@ import { TORO_ROOT } from "./paths.ts";
 const http = (file: string) => join(TORO_ROOT, "lib", "http", file);
 const web = (file: string) => join(TORO_ROOT, "lib", "web", "globals", file);
 const streams = (file: string) => join(TORO_ROOT, "lib", "web", file);
+const subtle = join(TORO_ROOT, "kernel", "crypto", "install-subtle.ts");
 
 /** A global's name (a dotted path for a member of a global, as `crypto.subtle`) → the module that installs it. */
 export const WEB_GLOBALS: Record<string, string> = {
@@ -53,6 +54,9 @@ export const WEB_GLOBALS: Record<string, string> = {
   TextDecoderStream: streams("text-streams.ts"),
   CompressionStream: streams("compression-streams.ts"),
   DecompressionStream: streams("compression-streams.ts"),
+  "crypto.subtle": subtle,
+  CryptoKey: subtle,
+  SubtleCrypto: subtle,
 };
 
 const MARK = "__toro_uses_global_";

@@ -57,8 +57,16 @@ interface Crypto {
   getRandomValues<T extends Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array>(array: T): T;
   /** A random (version 4) UUID. */
   randomUUID(): `${string}-${string}-${string}-${string}-${string}`;
+  /** Web Crypto's operations (kernel/crypto/subtle; the build links them into services that name crypto.subtle). */
+  readonly subtle: SubtleCrypto;
 }
 declare var crypto: Crypto;
+declare var SubtleCrypto: typeof import("../kernel/crypto/subtle/subtle-crypto.ts").SubtleCrypto;
+type SubtleCrypto = import("../kernel/crypto/subtle/subtle-crypto.ts").SubtleCrypto;
+declare var CryptoKey: typeof import("../kernel/crypto/subtle/crypto-key.ts").CryptoKey;
+type CryptoKey = import("../kernel/crypto/subtle/crypto-key.ts").CryptoKey;
+type CryptoKeyPair = import("../kernel/crypto/subtle/crypto-key.ts").CryptoKeyPair;
+type JsonWebKey = import("../kernel/crypto/subtle/provider.ts").JsonWebKey;
 
 // The web-standard HTTP globals (lib/http; the build links them into services that name them).
 declare var Headers: typeof import("../lib/http/headers.ts").Headers;
