@@ -16,9 +16,7 @@ const lock = JSON.parse(readFileSync(join(HERE, "package-lock.json"), "utf8"));
 const manifest = JSON.parse(readFileSync(join(HERE, "package.json"), "utf8"));
 
 /** Packages that do not work yet, with why (the README's table says the same). */
-export const GAPS: Record<string, string> = {
-  jose: "needs crypto.subtle and structuredClone",
-};
+export const GAPS: Record<string, string> = {};
 
 /** Each script and the package it is about (its file name). */
 const scripts = readdirSync(HERE).filter((name) => name.endsWith(".ts") && !["show.ts", "hono-app.ts"].includes(name) && !name.endsWith(".test.ts"));

@@ -1,6 +1,5 @@
 // jose in the guest: HS256 and ES256 JWTs signed and verified, and RS256 verified, with what the host
 // passes in the environment (keys as JWKs, tokens it signed); each result is one line the host checks.
-import "./web-shims.ts";
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from "jose";
 import { env } from "toro";
 
