@@ -54,9 +54,6 @@ export function vmConfig(image: string, options: RunOptions, log: (line: string)
       throw new CliError(`--disk ${disk.path}: ${existsSync(disk.path) ? "not " + (disk.readOnly ? "readable" : "readable and writable") : "no such file"}`);
     }
   }
-  if (options.net.mode === "passt" && !onPath(PASST)) {
-    throw new CliError(`--net passt: ${PASST} is not installed (./toro setup installs Debian's passt; --net slirp is QEMU's own user network)`);
-  }
   const { machine, memoryMiB, net, forwards, disks, capture } = options;
   return { image, memoryMiB, accel: choice.accel, machine, cmdline, net, forwards, disks, capture };
 }
@@ -69,6 +66,9 @@ export function vmConfig(image: string, options: RunOptions, log: (line: string)
  * DHCP names the host's own resolvers).
  */
 export async function userNetwork(vm: VmConfig, io: RunIo): Promise<{ vm: VmConfig; passt?: RunningPasst }> {
+  if (vm.net.mode === "passt" && !onPath(PASST)) {
+    throw new CliError(`--net passt: ${PASST} is not installed (./toro setup installs Debian's passt; --net slirp is QEMU's own user network)`);
+  }
   if (vm.net.mode !== "passt" && !(vm.net.mode === "user" && onPath(PASST))) return { vm };
   const busy = await busyForward(vm.forwards);
   if (busy) throw new CliError(`-p ${busy.host}:${busy.guest}${busy.protocol === "udp" ? "/udp" : ""}: the host's ${busy.protocol.toUpperCase()} port ${busy.host} is in use`, EXIT_NO_REPORT);

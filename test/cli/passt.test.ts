@@ -4,11 +4,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, chmodSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
+import { Writable } from "node:stream";
 import { join } from "node:path";
 import {
   busyForward, gatewayArpRequest, isGatewayArpReply, onPath, passtArgs, passtMessages, streamFrame, takeStreamFrames,
 } from "../../cli/passt.ts";
 import { userNetwork } from "../../cli/run.ts";
+import { CliError } from "../../cli/errors.ts";
 import type { VmConfig } from "../../cli/qemu.ts";
 
 test("passt's arguments: slirp's addresses, the -p ports per protocol, \"none\" for a protocol without", () => {
@@ -115,4 +117,48 @@ test("a forwarded port in use is a clear error before passt starts", async () =>
   } finally {
     server.close();
   }
+});
+
+/** Run `body` with $PATH holding only a directory with a fake passt (a shell script) and the system's directories without Debian's. */
+async function withPath<T>(passtScript: string | undefined, body: () => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), "toro-fake-passt-"));
+  if (passtScript !== undefined) {
+    writeFileSync(join(dir, "passt"), `#!/bin/sh\n${passtScript}\n`);
+    chmodSync(join(dir, "passt"), 0o755);
+  }
+  const saved = process.env.PATH;
+  process.env.PATH = dir;
+  try {
+    return await body();
+  } finally {
+    process.env.PATH = saved;
+  }
+}
+
+/** A writable that keeps what is written to it. */
+function collector() {
+  let text = "";
+  return { text: () => text, stream: new Writable({ write(chunk, _encoding, done) { text += chunk; done(); } }) };
+}
+
+test("--net user without passt installed is slirp, silently", async () => {
+  const stderr = collector();
+  const chosen = await withPath(undefined, () => userNetwork(vm({ mode: "user" }), { stdout: process.stdout, stderr: stderr.stream }));
+  assert.deepEqual(chosen, { vm: vm({ mode: "user" }) });
+  assert.equal(stderr.text(), "");
+});
+
+test("a passt that does not work: --net user falls back to slirp and says why, --net passt is an error", async () => {
+  const failing = "echo 'Failed to send 30 bytes to syslog' >&2; echo 'External interface not usable' >&2; exit 1";
+  const stderr = collector();
+  const chosen = await withPath(failing, () => userNetwork(vm({ mode: "user" }), { stdout: process.stdout, stderr: stderr.stream }));
+  assert.deepEqual(chosen, { vm: vm({ mode: "user" }) });
+  assert.equal(stderr.text(), "toro: passt does not work here (passt exited (code 1): External interface not usable); the user network is QEMU's slirp\n");
+  await withPath(failing, () => assert.rejects(userNetwork(vm({ mode: "passt" }), io),
+    (error: CliError) => error.exitCode === 126 && error.message === "--net passt: passt exited (code 1): External interface not usable"));
+});
+
+test("--net passt without passt installed is a usage error naming what to install", async () => {
+  await withPath(undefined, () => assert.rejects(userNetwork(vm({ mode: "passt" }), io), (error: CliError) => error.exitCode === 2 &&
+    error.message === "--net passt: passt is not installed (./toro setup installs Debian's passt; --net slirp is QEMU's own user network)"));
 });
