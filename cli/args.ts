@@ -4,7 +4,17 @@ import { CliError } from "./errors.ts";
 export type Accel = "auto" | "kvm" | "tcg";
 export type Machine = "microvm" | "q35";
 
-export type Network = { mode: "user" } | { mode: "tap"; ifname: string } | { mode: "none" };
+/**
+ * The network card's backend. "user" is the user network (NAT to the host's
+ * sockets): passt where it is installed and works, else QEMU's slirp;
+ * "passt" and "slirp" pick one of the two.
+ */
+export type Network = { mode: "user" | "passt" | "slirp" } | { mode: "tap"; ifname: string } | { mode: "none" };
+
+/** The backends that are a user network (NAT, with -p port forwarding). */
+export function isUserNetwork(net: { mode: string }): boolean {
+  return net.mode === "user" || net.mode === "passt" || net.mode === "slirp";
+}
 
 export interface PortForward {
   protocol: "tcp" | "udp";
@@ -65,7 +75,11 @@ commands:
         --machine microvm|q35  machine type (default microvm)
         --timeout DURATION  stop the VM after e.g. 30s, 500ms or 2m (exit code 124)
         --env KEY=VALUE     set a variable in the service's env (repeatable)
-        --net user|tap[=NAME]|none  the network card's backend (default user: QEMU's NAT)
+        --net user|passt|slirp|tap[=NAME]|none  the network card's backend (default user:
+                            NAT to the host, by passt where it is installed and works, else
+                            QEMU's slirp; passt or slirp picks one, tap a host tap device).
+                            The guest sees the same network on both: 10.0.2.15/24 by DHCP,
+                            gateway 10.0.2.2 (the host's loopback), DNS 10.0.2.3
         -p HOSTPORT:GUESTPORT[/udp]  forward a host port to the guest (user networking; repeatable)
         --disk FILE[,ro]    attach a raw disk image as a virtio block device (repeatable)
         --ip ADDRESS/PREFIX a static IPv4 address, e.g. 10.0.2.15/24 (default: DHCP)
@@ -117,10 +131,10 @@ export function parseForward(text: string): PortForward {
 }
 
 export function parseNetwork(text: string): Network {
-  if (text === "user" || text === "none") return { mode: text };
+  if (text === "user" || text === "passt" || text === "slirp" || text === "none") return { mode: text };
   const tap = /^tap(?:=([A-Za-z0-9_.-]{1,15}))?$/.exec(text);
   if (tap) return { mode: "tap", ifname: tap[1] ?? "tap0" };
-  throw new CliError(`--net: expected user, tap, tap=NAME or none, got "${text}"`);
+  throw new CliError(`--net: expected user, passt, slirp, tap, tap=NAME or none, got "${text}"`);
 }
 
 export function parseDisk(text: string): Disk {
@@ -230,7 +244,7 @@ export function parseArgs(argv: string[]): Command {
   if (command === "build") return { name: "build", options: { target, output } };
   if (command === "check") return { name: "check", target };
   if (run.capture !== undefined && run.net.mode === "none") throw new CliError(`--capture records the network card's frames; there is none with --net none`);
-  if (run.forwards.length > 0 && run.net.mode !== "user") throw new CliError(`-p forwards ports on user networking only (--net ${run.net.mode} was given)`);
+  if (run.forwards.length > 0 && !isUserNetwork(run.net)) throw new CliError(`-p forwards ports on user networking only (--net ${run.net.mode} was given)`);
   if ((gateway || dns.length) && !run.address) throw new CliError(`--gateway and --dns go with --ip (without --ip, DHCP provides them)`);
   if (run.address) run.address = { ...run.address, gateway, dns };
   return { name: "run", options: { ...run, target } };

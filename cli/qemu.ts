@@ -13,6 +13,12 @@ export interface UdpWire {
   remotePort: number;
 }
 
+/**
+ * The descriptor on which QEMU finds its end of the connection to passt (a
+ * stream socket, frames length-prefixed), as the fourth entry of its stdio.
+ */
+export const PASST_FD = 3;
+
 export interface VmConfig {
   image: string;
   memoryMiB: number;
@@ -20,6 +26,10 @@ export interface VmConfig {
   machine: Machine;
   /** The kernel command line (see kernel/process/cmdline.ts). */
   cmdline: string;
+  /**
+   * "user" is slirp here: these arguments start QEMU alone. runVm decides
+   * between passt and slirp, and starts passt for "passt" (see passt.ts).
+   */
   net: Network | UdpWire;
   forwards: PortForward[];
   disks: Disk[];
@@ -44,12 +54,14 @@ export function deviceArgs(vm: VmConfig): string[] {
   const args = [...(vm.machine === "microvm" ? ["-global", "virtio-mmio.force-legacy=false"] : []), "-device", device("rng")];
   if (vm.net.mode !== "none") {
     const net = vm.net;
-    const backend = net.mode === "user"
-      ? ["user", "id=net0", ...vm.forwards.map((f) => `hostfwd=${f.protocol}::${f.host}-:${f.guest}`)]
+    const backend = net.mode === "udp"
+      ? ["dgram", "id=net0", "local.type=inet", "local.host=127.0.0.1", `local.port=${net.localPort}`,
+        "remote.type=inet", "remote.host=127.0.0.1", `remote.port=${net.remotePort}`]
       : net.mode === "tap"
       ? ["tap", "id=net0", `ifname=${net.ifname}`, "script=no", "downscript=no"]
-      : ["dgram", "id=net0", "local.type=inet", "local.host=127.0.0.1", `local.port=${net.localPort}`,
-        "remote.type=inet", "remote.host=127.0.0.1", `remote.port=${net.remotePort}`];
+      : net.mode === "passt"
+      ? ["stream", "id=net0", "server=off", "addr.type=fd", `addr.str=${PASST_FD}`] // passt forwards the ports
+      : ["user", "id=net0", ...vm.forwards.map((f) => `hostfwd=${f.protocol}::${f.host}-:${f.guest}`)]; // slirp
     args.push("-netdev", backend.join(","), "-device", device("net", ",netdev=net0"));
     if (vm.capture) args.push("-object", `filter-dump,id=capture0,netdev=net0,file=${escapeOption(vm.capture)}`);
   }

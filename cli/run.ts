@@ -2,11 +2,11 @@
  * Boots an image in QEMU, streams the guest's console to stdout, and turns
  * what happened into the exit code `toro run` returns (see exit-codes.ts).
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessByStdio, type StdioOptions } from "node:child_process";
 import { accessSync, constants, existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Writable } from "node:stream";
-import { encodeCmdline } from "../kernel/process/cmdline.ts";
+import type { Readable, Writable } from "node:stream";
+import { encodeCmdline, parseCmdline } from "../kernel/process/cmdline.ts";
 import type { RunOptions, StaticAddress } from "./args.ts";
 import { chooseAccelerator, realHost } from "./accel.ts";
 import { CliError } from "./errors.ts";
@@ -14,7 +14,8 @@ import { EXIT_NO_REPORT, EXIT_OUTPUT_CLOSED, EXIT_TIMEOUT, outcomeOfQemuStatus }
 import { leastMemoryMiB } from "./image.ts";
 import { BUILD_DIR } from "./paths.ts";
 import { ensurePlatform } from "./platform.ts";
-import { MAX_CMDLINE, QEMU, qemuArgs, type VmConfig } from "./qemu.ts";
+import { busyForward, onPath, PASST, startPasst, USER_NETWORK, type RunningPasst } from "./passt.ts";
+import { MAX_CMDLINE, PASST_FD, QEMU, qemuArgs, type VmConfig } from "./qemu.ts";
 
 export interface RunIo {
   stdout: Writable;
@@ -57,9 +58,41 @@ export function vmConfig(image: string, options: RunOptions, log: (line: string)
   return { image, memoryMiB, accel: choice.accel, machine, cmdline, net, forwards, disks, capture };
 }
 
-export function runVm(vm: VmConfig, timeoutMs: number | undefined, io: RunIo): Promise<number> {
+/**
+ * The user network's backend: for "user" passt where it is installed and
+ * works (else slirp, saying why when passt is there but fails), for "passt"
+ * passt or an error. With passt the VM's net becomes "passt", and a guest on
+ * DHCP is told to use the DNS forwarder at 10.0.2.3, as on slirp (passt's
+ * DHCP names the host's own resolvers).
+ */
+export async function userNetwork(vm: VmConfig, io: RunIo): Promise<{ vm: VmConfig; passt?: RunningPasst }> {
+  if (vm.net.mode === "passt" && !onPath(PASST)) {
+    throw new CliError(`--net passt: ${PASST} is not installed (./toro setup installs Debian's passt; --net slirp is QEMU's own user network)`);
+  }
+  if (vm.net.mode !== "passt" && !(vm.net.mode === "user" && onPath(PASST))) return { vm };
+  const busy = await busyForward(vm.forwards);
+  if (busy) throw new CliError(`-p ${busy.host}:${busy.guest}${busy.protocol === "udp" ? "/udp" : ""}: the host's ${busy.protocol.toUpperCase()} port ${busy.host} is in use`, EXIT_NO_REPORT);
+  const passt = await startPasst(vm.forwards);
+  if (typeof passt === "string") {
+    if (vm.net.mode === "passt") throw new CliError(`--net passt: ${passt}`, EXIT_NO_REPORT);
+    io.stderr.write(`toro: passt does not work here (${passt}); the user network is QEMU's slirp\n`);
+    return { vm };
+  }
+  const dns = parseCmdline(vm.cmdline).params.has("toro.ip") ? "" : ` toro.dns=${USER_NETWORK.dns}`;
+  return { vm: { ...vm, net: { mode: "passt" }, cmdline: vm.cmdline + dns }, passt };
+}
+
+export async function runVm(config: VmConfig, timeoutMs: number | undefined, io: RunIo): Promise<number> {
+  const { vm, passt } = await userNetwork(config, io);
   return new Promise((resolvePromise) => {
-    const child = spawn(QEMU, qemuArgs(vm), { stdio: ["ignore", "pipe", "pipe"] });
+    const stdio: StdioOptions = ["ignore", "pipe", "pipe"];
+    if (passt) stdio[PASST_FD] = passt.qemuEnd;
+    const child = spawn(QEMU, qemuArgs(vm), { stdio }) as ChildProcessByStdio<null, Readable, Readable>;
+    passt?.qemuEnd.destroy(); // QEMU has its own copy; passt quits when QEMU's closes
+    void passt?.exited.then((code) => {
+      // passt ends with code 0 when QEMU's end closes; anything else is passt failing under a running VM.
+      if (code !== 0) io.stderr.write(`toro: passt ended (code ${code}) while the VM runs: ${passt.messages()}\n`);
+    });
     let stderrTail = "";
     let timedOut = false;
     let interrupted = false;
@@ -82,14 +115,14 @@ export function runVm(vm: VmConfig, timeoutMs: number | undefined, io: RunIo): P
       interrupted = true;
       child.kill("SIGKILL");
     };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+    for (const signal of signals) process.on(signal, onSignal);
 
-    const finish = (code: number, message?: string) => {
+    const finish = async (code: number, message?: string) => {
       if (timer) clearTimeout(timer);
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
       io.stdout.off("error", onOutputError);
+      await passt?.stop(); // it quits by itself once QEMU's end closes; this waits for that
+      for (const signal of signals) process.off(signal, onSignal);
       if (message) io.stderr.write(`toro: ${message}\n`);
       resolvePromise(code);
     };

@@ -12,6 +12,8 @@ command -v make >/dev/null 2>&1 || missing="$missing make"
 # The project's QuickJS patches (platform/quickjs/patches) are applied with patch(1).
 command -v patch >/dev/null 2>&1 || missing="$missing patch"
 command -v ld >/dev/null 2>&1 || missing="$missing binutils"
+# The user network's backend (toro run --net user falls back to QEMU's slirp without it).
+command -v passt >/dev/null 2>&1 || missing="$missing passt"
 # For the tests: HTTP load (wrk), and a network namespace with a lossy tap (ip, nft).
 command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"

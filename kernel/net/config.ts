@@ -29,11 +29,23 @@ export function staticConfig(params: Map<string, string[]>): Ipv4Config | undefi
   const gatewayText = params.get("toro.gateway")?.[0];
   const gateway = gatewayText === undefined ? undefined : parseIpv4(gatewayText);
   if (gatewayText !== undefined && gateway === undefined) return `toro.gateway=${gatewayText} is not an IPv4 address`;
+  const dnsServers = configuredDnsServers(params);
+  if (typeof dnsServers === "string") return dnsServers;
+  return { address, prefixLength, gateway, dnsServers };
+}
+
+/**
+ * The DNS servers of the `toro.dns=` words, or an error message. With
+ * `toro.ip` they belong to the static configuration; without it they
+ * replace the servers a DHCP lease names (toro run does that on passt,
+ * whose DHCP names the host's resolvers, to keep slirp's forwarder 10.0.2.3).
+ */
+export function configuredDnsServers(params: Map<string, string[]>): number[] | string {
   const dnsServers: number[] = [];
   for (const text of params.get("toro.dns") ?? []) {
     const server = parseIpv4(text);
     if (server === undefined) return `toro.dns=${text} is not an IPv4 address`;
     dnsServers.push(server);
   }
-  return { address, prefixLength, gateway, dnsServers };
+  return dnsServers;
 }

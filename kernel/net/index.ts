@@ -8,7 +8,7 @@
  */
 import { networkInterfaces } from "../devices/index.ts";
 import { bootParameters, loop } from "../process/state.ts";
-import { staticConfig } from "./config.ts";
+import { configuredDnsServers, staticConfig } from "./config.ts";
 import type { NetHost } from "./host.ts";
 import { NetworkStack } from "./stack.ts";
 import type { Datagram, UdpSocket } from "./udp-socket.ts";
@@ -49,9 +49,12 @@ function theStack(): NetworkStack {
   if (!nic) throw new Error("toro/net: the machine has no network card (was it started with --net none?)");
   const config = staticConfig(bootParameters.params);
   if (typeof config === "string") throw new Error(`toro/net: ${config}`);
+  const dnsServers = configuredDnsServers(bootParameters.params);
+  if (typeof dnsServers === "string") throw new Error(`toro/net: ${dnsServers}`);
   // TCP buffers may hold a quarter of the guest's memory between them.
   const { pagesTotal, pageSize } = hw.memory();
-  return (stack = new NetworkStack(nic, host, config, loop, { ...DEFAULT_TUNING, bufferMemory: (pagesTotal * pageSize) / 4 }));
+  return (stack = new NetworkStack(nic, host, config, loop, { ...DEFAULT_TUNING, bufferMemory: (pagesTotal * pageSize) / 4 },
+    config || dnsServers.length === 0 ? undefined : dnsServers));
 }
 
 /** Bring the network up (once) and say how it is configured. */

@@ -24,8 +24,9 @@ export class NetworkStack {
   private readonly dnsPort: number;
   private configured: Promise<Ipv4Config> | undefined;
 
+  /** `leaseDnsServers`, when given, replace the DNS servers of every DHCP lease. */
   constructor(nic: NetworkInterface, private readonly host: NetHost, private readonly staticConfig: Ipv4Config | undefined, private readonly keepAlive: KeepAlive,
-    tcpTuning?: TcpTuning) {
+    tcpTuning?: TcpTuning, private readonly leaseDnsServers?: number[]) {
     this.iface = new Ipv4Interface(nic, host);
     this.tcp = new TcpLayer(this.iface, host, keepAlive, tcpTuning);
     this.resolver = new DnsResolver({
@@ -58,7 +59,7 @@ export class NetworkStack {
         clearTimer: this.host.clearTimer,
         random: this.host.random,
         bound: (lease) => {
-          const config = { address: lease.address, prefixLength: prefixLength(lease.subnetMask), gateway: lease.router, dnsServers: lease.dnsServers };
+          const config = { address: lease.address, prefixLength: prefixLength(lease.subnetMask), gateway: lease.router, dnsServers: this.leaseDnsServers ?? lease.dnsServers };
           this.iface.configure(config);
           if (!first) return;
           first = false;

@@ -121,3 +121,19 @@ export async function hostDnsServer(answer: [number, number, number, number], pa
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
+
+/** wrk's summary: requests done, and its error lines (socket errors: connect, read, write, timeout; and non-2xx or 3xx answers). */
+export function runWrk(args: string[]): Promise<{ requests: number; errors: string[]; output: string }> {
+  return new Promise((resolve, reject) => {
+    const wrk = spawn("wrk", args, { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    wrk.stdout.on("data", (d) => (output += d));
+    wrk.stderr.on("data", (d) => (output += d));
+    wrk.on("error", (e) => reject(new Error(`cannot run wrk (./toro setup installs it): ${e.message}`)));
+    wrk.on("close", () => {
+      const requests = Number(/(\d+) requests in/.exec(output)?.[1] ?? 0);
+      const errors = output.split("\n").filter((line) => /Socket errors|Non-2xx/.test(line));
+      resolve({ requests, errors, output });
+    });
+  });
+}

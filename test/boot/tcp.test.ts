@@ -38,7 +38,10 @@ test("the TCP echo example answers the host: 1 MB intact, connections one after 
   }
 });
 
-test("the guest connects to a server on the host", async () => {
+// On slirp: Debian 12's passt (0.0~git20230309) never passes on the host's FIN once the guest
+// has half-closed first (a capture shows the answer's bytes reach the guest, its FIN never does),
+// and this client half-closes, then reads to the end.
+test("the guest connects to a server on the host (--net slirp)", async () => {
   const server = createServer((socket) => {
     let line = "";
     socket.on("data", (d) => (line += d));
@@ -46,7 +49,7 @@ test("the guest connects to a server on the host", async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
-    const r = await toro(["run", service("tcp-client"), "--timeout", "60s", "--", String((server.address() as AddressInfo).port)]);
+    const r = await toro(["run", service("tcp-client"), "--net", "slirp", "--timeout", "60s", "--", String((server.address() as AddressInfo).port)]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^the host said: pong to "ping from the guest"$/m);
   } finally {

@@ -34,6 +34,10 @@ test("devices: --net, -p port forwards and --disk", () => {
   assert.deepEqual(tap.name === "run" && tap.options.net, { mode: "tap", ifname: "tap7" });
   const none = parseArgs(["run", "svc", "--net", "none"]);
   assert.deepEqual(none.name === "run" && none.options.net, { mode: "none" });
+  for (const mode of ["passt", "slirp"]) {
+    const user = parseArgs(["run", "svc", `--net=${mode}`, "-p", "8080:80"]);
+    assert.deepEqual(user.name === "run" && [user.options.net, user.options.forwards], [{ mode }, [{ protocol: "tcp", host: 8080, guest: 80 }]]);
+  }
 });
 
 test("--capture names a pcap file for the card's frames, and needs a card", () => {
@@ -82,7 +86,8 @@ const rejects: [string[], RegExp][] = [
   [["launch"], /unknown command "launch"/],
   [["run", "a", "-p", "80"], /-p: expected HOSTPORT:GUESTPORT/],
   [["run", "a", "-p", "70000:80"], /not a port number/],
-  [["run", "a", "--net", "bridge"], /--net: expected user, tap, tap=NAME or none/],
+  [["run", "a", "--net", "bridge"], /--net: expected user, passt, slirp, tap, tap=NAME or none/],
+  [["run", "a", "--net", "tap", "-p", "1:2"], /-p forwards ports on user networking only \(--net tap was given\)/],
   [["run", "a", "--net", "none", "-p", "1:2"], /-p forwards ports on user networking only/],
   [["run", "a", "--disk", ",ro"], /--disk: expected FILE/],
   [["run", "a", "--ip", "10.0.2.15"], /--ip: expected ADDRESS\/PREFIX/],

@@ -89,6 +89,11 @@ test("QEMU gets the virtio devices for the machine type, with commas in paths es
   ]);
   const tap = deviceArgs({ ...base, machine: "microvm", net: { mode: "tap", ifname: "tap3" }, forwards: [], disks: [] });
   assert.deepEqual(tap.slice(4), ["-netdev", "tap,id=net0,ifname=tap3,script=no,downscript=no", "-device", "virtio-net-device,netdev=net0"]);
+  // --net slirp is what --net user falls back to; passt takes its end of a socket pair on PASST_FD.
+  const slirp = deviceArgs({ ...base, machine: "microvm", net: { mode: "slirp" }, forwards: [{ protocol: "udp", host: 5353, guest: 53 }], disks: [] });
+  assert.deepEqual(slirp.slice(4, 6), ["-netdev", "user,id=net0,hostfwd=udp::5353-:53"]);
+  const passt = deviceArgs({ ...base, machine: "microvm", net: { mode: "passt" }, forwards: [{ protocol: "tcp", host: 8080, guest: 80 }], disks: [] });
+  assert.deepEqual(passt.slice(4), ["-netdev", "stream,id=net0,server=off,addr.type=fd,addr.str=3", "-device", "virtio-net-device,netdev=net0"]);
   const captured = deviceArgs({ ...base, machine: "microvm", net: { mode: "user" }, forwards: [], disks: [], capture: "/tmp/a,b.pcap" });
   assert.deepEqual(captured.slice(8), ["-object", "filter-dump,id=capture0,netdev=net0,file=/tmp/a,,b.pcap"]);
   // Tests that play the other end of the cable get the frames as UDP datagrams.

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { addressWords } from "../../cli/run.ts";
 import { parseCmdline } from "../../kernel/process/cmdline.ts";
-import { netmask, staticConfig } from "../../kernel/net/config.ts";
+import { configuredDnsServers, netmask, staticConfig } from "../../kernel/net/config.ts";
 import { formatIpv4, parseIpv4 } from "../../kernel/net/wire/address.ts";
 
 test("what the CLI writes, the kernel reads back", () => {
@@ -16,6 +16,14 @@ test("no toro.ip means DHCP; malformed words are reported", () => {
   assert.match(staticConfig(parseCmdline("toro.ip=10.0.0.1").params) as string, /not ADDRESS\/PREFIX/);
   assert.match(staticConfig(parseCmdline("toro.ip=10.0.0.1/8 toro.gateway=x").params) as string, /toro\.gateway=x/);
   assert.match(staticConfig(parseCmdline("toro.ip=10.0.0.1/8 toro.dns=1.2.3").params) as string, /toro\.dns=1\.2\.3/);
+});
+
+test("toro.dns without toro.ip names DNS servers for DHCP's leases to use instead of their own", () => {
+  const params = parseCmdline("toro.dns=10.0.2.3").params;
+  assert.equal(staticConfig(params), undefined);
+  assert.deepEqual(configuredDnsServers(params), [0x0a000203]);
+  assert.deepEqual(configuredDnsServers(parseCmdline("toro.trace").params), []);
+  assert.match(configuredDnsServers(parseCmdline("toro.dns=10.0.2").params) as string, /toro\.dns=10\.0\.2 is not/);
 });
 
 test("addresses and masks", () => {

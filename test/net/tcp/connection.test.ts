@@ -260,6 +260,30 @@ test("connecting to a port nobody listens on is refused by a reset", async () =>
   assert.match(String(error), /connection refused by 10\.0\.0\.2:9/);
 });
 
+test("a reset with the SYN's acknowledgment number but no ACK flag (passt's) refuses too; one with another number does not", async () => {
+  for (const [shift, refused] of [[0, true], [1, false]] as const) {
+    // b's answer to the SYN loses its ACK flag (the checksum mended as RFC 1624 says), and its acknowledgment number moves by `shift`.
+    const { clock, a } = network({
+      watch: (from, frame) => {
+        const tcp = 14 + (frame[14] & 0x0f) * 4;
+        if (from !== "b" || !(frame[tcp + 13] & TcpFlags.Rst)) return;
+        const view = new DataView(frame.buffer, frame.byteOffset);
+        const words = [view.getUint16(tcp + 10), view.getUint16(tcp + 12)];
+        view.setUint32(tcp + 8, view.getUint32(tcp + 8) + shift);
+        frame[tcp + 13] &= ~TcpFlags.Ack;
+        let sum = ~view.getUint16(tcp + 16) & 0xffff;
+        for (const [i, old] of words.entries()) sum += (~old & 0xffff) + view.getUint16(tcp + 10 + 2 * i);
+        while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+        view.setUint16(tcp + 16, ~sum & 0xffff);
+      },
+    });
+    let error: Error | undefined;
+    a.connect(B, 9).catch((e: Error) => (error = e));
+    await clock.run(() => error !== undefined);
+    assert.match(String(error), refused ? /connection refused by 10\.0\.0\.2:9/ : /timed out connecting to 10\.0\.0\.2:9/);
+  }
+});
+
 test("a connection to a silent host times out", async () => {
   const { clock, a } = network({ loss: 1 });
   let error: Error | undefined;
