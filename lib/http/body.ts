@@ -12,9 +12,13 @@
  * Reading whole holds the body once: a source that announces its length
  * (`expectedBytes`, a Content-Length) fills one array of that size in place;
  * one that does not is gathered in chunks and joined with one copy.
+ * `formData()` parses multipart and URL-encoded forms (lib/web/multipart.ts).
  */
 import "./polyfills.ts";
 import { ReadableStream } from "web-streams-polyfill";
+import { Blob, blobBytes } from "../web/blob.ts";
+import { FormData } from "../web/form-data.ts";
+import { encodeFormData, parseFormData } from "../web/multipart.ts";
 
 /** The standard's ReadableStream shape, as bodies accept it: ours, or another implementation's (Node's in tests). */
 export interface ReadableStreamLike {
@@ -35,6 +39,8 @@ export type BodyInit =
   | ArrayBuffer
   | ArrayBufferView
   | URLSearchParams
+  | Blob
+  | FormData
   | ReadableStreamLike
   | BodySource;
 
@@ -60,6 +66,17 @@ function extract(init: BodyInit | null | undefined): Extracted {
   }
   if (init instanceof URLSearchParams) {
     return { ...none, bytes: encoder.encode(init.toString()), contentType: "application/x-www-form-urlencoded;charset=UTF-8" };
+  }
+  if (init instanceof Blob) {
+    // Copied: the body's bytes may be handed to a reader, and a Blob's never change.
+    return { ...none, bytes: blobBytes(init).slice(), contentType: init.type || null };
+  }
+  if (init instanceof FormData) {
+    const { chunks, length, contentType } = encodeFormData(init);
+    const bytes = new Uint8Array(length);
+    let offset = 0;
+    for (const chunk of chunks) bytes.set(chunk, offset), (offset += chunk.length);
+    return { ...none, bytes, contentType };
   }
   if (typeof (init as ReadableStreamLike).getReader === "function") {
     const stream = init as ReadableStreamLike;
@@ -203,6 +220,23 @@ export class Body {
   /** The whole body parsed as JSON. */
   async json(): Promise<unknown> {
     return JSON.parse(await this.text());
+  }
+
+  /** The whole body as a Blob typed by the message's Content-Type. */
+  async blob(): Promise<Blob> {
+    const bytes = await this.bytes();
+    return new Blob([bytes], { type: this.mediaType() ?? "" });
+  }
+
+  /** The whole body parsed as multipart/form-data or application/x-www-form-urlencoded, by its Content-Type; a TypeError otherwise. */
+  async formData(): Promise<FormData> {
+    const type = this.mediaType() ?? "";
+    return parseFormData(await this.bytes(), type);
+  }
+
+  /** The Content-Type of the message the body belongs to (Request and Response give their header). */
+  protected mediaType(): string | null {
+    return this.impliedContentType;
   }
 
   /** Bytes held in full and unread, for the server to send with a Content-Length; undefined when the body streams. */

@@ -66,6 +66,10 @@ export class Request extends Body {
     }
   }
 
+  protected override mediaType(): string | null {
+    return this.headers.get("content-type");
+  }
+
   /** A copy with its own body: bytes are copied, a stream is teed (this request keeping one branch). */
   clone(): Request {
     return new Request(this.url, { method: this.method, headers: this.headers, body: this.cloneInit(), redirect: this.redirect, signal: this.signal });

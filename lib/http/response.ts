@@ -42,6 +42,10 @@ export class Response extends Body {
     }
   }
 
+  protected override mediaType(): string | null {
+    return this.headers.get("content-type");
+  }
+
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
   }

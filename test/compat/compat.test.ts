@@ -72,7 +72,7 @@ test("a Hono app exported as the default, as Hono's docs write it, is served", {
     assert.deepEqual(await echo.json(), { nested: [[1]] });
     const bad = await fetch(`http://127.0.0.1:${port}/echo`, { method: "POST", body: "{not json", headers: { "content-type": "application/json" } });
     assert.equal(bad.status, 500);
-    assert.ok((await bad.json()).error, "onError answers with the parse error");
+    assert.ok(((await bad.json()) as { error?: string }).error, "onError answers with the parse error");
   } finally {
     await guest.stop();
   }

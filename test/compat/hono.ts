@@ -6,7 +6,7 @@ import { cases } from "./show.ts";
 
 const logged: string[] = [];
 // The logger's lines carry timings; the script keeps their shape, not the numbers.
-const app = new Hono();
+const app = new Hono<{ Variables: { who: string } }>();
 app.use(logger((line) => logged.push(line.replace(/\d+m?s$/, "<time>"))));
 app.use("/api/*", cors({ origin: ["https://app.example"], allowHeaders: ["X-Custom"], maxAge: 600 }));
 app.get("/", (c) => c.text("Hello Hono!"));
@@ -14,6 +14,11 @@ app.get("/api/users/:id{[0-9]+}", (c) => c.json({ id: Number(c.req.param("id")),
 app.post("/api/users", async (c) => c.json({ created: await c.req.json() }, 201));
 app.get("/posts/:slug/comments/:n?", (c) => c.json(c.req.param()));
 app.get("/var", async (c, next) => { c.set("who", "middleware"); await next(); }, (c) => c.text(String(c.get("who"))));
+app.post("/form", async (c) => {
+  const body = await c.req.parseBody();
+  const file = body.file as File;
+  return c.json({ name: body.name, file: [file.name, file.type, await file.text()] });
+});
 app.get("/boom", () => { throw new Error("boom"); });
 app.get("/http", () => { throw new HTTPException(401, { message: "no token" }); });
 app.notFound((c) => c.json({ missing: c.req.path }, 404));
@@ -37,6 +42,12 @@ await cases({
   corsPreflight: () => call("/api/users/1", { method: "OPTIONS", headers: { origin: "https://app.example", "access-control-request-method": "GET" } }),
   corsSimple: () => call("/api/users/1", { headers: { origin: "https://app.example" } }),
   contextVariables: () => call("/var"),
+  formBody: () => {
+    const form = new FormData();
+    form.append("name", "Ada");
+    form.append("file", new File(["hello"], "hello.txt", { type: "text/plain" }));
+    return call("/form", { method: "POST", body: form });
+  },
   onError: () => call("/boom"),
   httpException: () => call("/http"),
   notFound: () => call("/nowhere"),
