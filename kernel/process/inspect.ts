@@ -13,6 +13,9 @@ export interface InspectOptions {
   mapStack?: (stack: string) => string;
 }
 
+/** Node's util.inspect.custom: an object's own way of being shown (Buffer has one). */
+export const customInspect = Symbol.for("nodejs.util.inspect.custom");
+
 const BREAK_LENGTH = 80;
 const MAX_ITEMS = 100;
 const MAX_STRING = 10000;
@@ -167,6 +170,13 @@ function limited<T>(items: T[], show: (item: T) => string): string[] {
 function formatValue(ctx: Context, value: unknown, level: number, nested: boolean): string {
   const primitive = formatPrimitive(value);
   if (primitive !== undefined) return primitive;
+  const custom = (value as { [customInspect]?: unknown })[customInspect];
+  if (typeof custom === "function" && custom !== inspect) {
+    // As Node calls it: the depth left, the options, and inspect itself; a value it returns is shown in its place.
+    const left = ctx.depth - level;
+    const shown: unknown = custom.call(value, left, { depth: left }, inspect);
+    if (shown !== value) return typeof shown === "string" ? shown : formatValue(ctx, shown, level, nested);
+  }
   if (typeof value === "function") return formatFunction(value);
   const obj = value as object;
   if (ctx.seen.includes(obj)) return "[Circular]";

@@ -1,0 +1,47 @@
+/**
+ * `node:path` and `node:path/posix`: the npm `path-browserify` package, which
+ * is Node's own POSIX path code (from Node 10.3) packaged for bundlers.
+ * Toro's paths are POSIX paths; `path.win32` is not provided. `resolve()`
+ * starts from `process.cwd()`, which is "/".
+ */
+// @ts-expect-error: the package's types (@types/path-browserify) are Node's; PathModule below gives them.
+import posix from "path-browserify";
+
+export interface ParsedPath {
+  root: string;
+  dir: string;
+  base: string;
+  ext: string;
+  name: string;
+}
+
+export interface FormatInputPathObject {
+  root?: string;
+  dir?: string;
+  base?: string;
+  ext?: string;
+  name?: string;
+}
+
+export interface PathModule {
+  readonly sep: "/";
+  readonly delimiter: ":";
+  normalize(path: string): string;
+  join(...paths: string[]): string;
+  resolve(...paths: string[]): string;
+  isAbsolute(path: string): boolean;
+  relative(from: string, to: string): string;
+  dirname(path: string): string;
+  basename(path: string, suffix?: string): string;
+  extname(path: string): string;
+  format(pathObject: FormatInputPathObject): string;
+  parse(path: string): ParsedPath;
+  toNamespacedPath(path: string): string;
+  readonly posix: PathModule;
+}
+
+const path = posix as PathModule;
+
+export const { sep, delimiter, normalize, join, resolve, isAbsolute, relative, dirname, basename, extname, format, parse, toNamespacedPath } = path;
+export { path as posix };
+export default path;
