@@ -1,14 +1,17 @@
 /**
  * `node:buffer`: the npm `buffer` package (feross's, the one browserify and
  * most bundlers ship), which implements Node's Buffer over Uint8Array in plain
- * JavaScript, plus the few members of Node's module it lacks.
+ * JavaScript, with its encodings made Node's (buffer-encodings.ts), plus
+ * what Node has and it lacks: isUtf8, isAscii, kStringMaxLength, constants.
  */
 import * as feross from "buffer/index.js";
+import { matchNodeEncodings } from "./buffer-encodings.ts";
 
 /** The package's members its types leave out. */
 const untyped = feross as unknown as { INSPECT_MAX_BYTES: number; kMaxLength: number; SlowBuffer: (size: number) => feross.Buffer };
 
 export const Buffer = feross.Buffer;
+matchNodeEncodings(Buffer);
 export type Buffer = feross.Buffer;
 export const { INSPECT_MAX_BYTES, kMaxLength, SlowBuffer } = untyped;
 
@@ -27,8 +30,9 @@ function bytesOf(input: BinaryInput): Uint8Array {
 
 /** Whether the bytes are well-formed UTF-8, as Node's buffer.isUtf8. */
 export function isUtf8(input: BinaryInput): boolean {
+  const bytes = bytesOf(input);
   try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytesOf(input));
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     return true;
   } catch {
     return false;
