@@ -1,8 +1,9 @@
 /**
  * `node:path` and `node:path/posix`: the npm `path-browserify` package, which
  * is Node's own POSIX path code (from Node 10.3) packaged for bundlers.
- * Toro's paths are POSIX paths; `path.win32` is not provided. `resolve()`
- * starts from `process.cwd()`, which is "/".
+ * Toro's paths are POSIX paths; `path.win32` is not provided. `format()`
+ * and `toNamespacedPath()` are Node 20's. `resolve()` starts
+ * from `process.cwd()`, which is "/".
  */
 // @ts-expect-error: the package's types (@types/path-browserify) are Node's; PathModule below gives them.
 import posix from "path-browserify";
@@ -40,7 +41,19 @@ export interface PathModule {
   readonly posix: PathModule;
 }
 
-const path = posix as PathModule;
+/** Node's format() since v20: an `ext` without its dot gets one. */
+function formatPath(pathObject: FormatInputPathObject): string {
+  if (pathObject === null || typeof pathObject !== "object") throw new TypeError('The "pathObject" argument must be of type object');
+  const dir = pathObject.dir || pathObject.root;
+  const ext = pathObject.ext ? `${pathObject.ext[0] === "." ? "" : "."}${pathObject.ext}` : "";
+  const base = pathObject.base || `${pathObject.name || ""}${ext}`;
+  if (!dir) return base;
+  return dir === pathObject.root ? `${dir}${base}` : `${dir}/${base}`;
+}
+
+/** The package is Node 10's path; what Node changed or added since is here. */
+const path = { ...(posix as Omit<PathModule, "format" | "toNamespacedPath" | "posix">), format: formatPath, toNamespacedPath: (p: string) => p } as PathModule;
+(path as { posix: PathModule }).posix = path;
 
 export const { sep, delimiter, normalize, join, resolve, isAbsolute, relative, dirname, basename, extname, format, parse, toNamespacedPath } = path;
 export { path as posix };
