@@ -227,8 +227,7 @@ function formatValue(ctx: Context, value: unknown, level: number, nested: boolea
   const custom = (value as { [customInspect]?: unknown })[customInspect];
   if (typeof custom === "function" && custom !== inspect) {
     // As Node calls it: the depth left, the options, and inspect itself; a value it returns is shown in its place.
-    const left = ctx.depth - level;
-    const shown: unknown = custom.call(value, left, { depth: left }, inspect);
+    const shown: unknown = custom.call(value, ctx.depth - level, { depth: ctx.depth }, inspect);
     if (shown !== value) return typeof shown === "string" ? shown : formatValue(ctx, shown, level, nested);
   }
   if (typeof value === "function") return formatFunction(value);

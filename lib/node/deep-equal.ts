@@ -5,7 +5,7 @@
  * arrays by their bytes, dates by their time, and cycles allowed. Strict also
  * wants the same prototype, the same kind of object and Object.is() between
  * primitives; loose takes `==` between primitives and ignores prototypes
- * (and symbol keys).
+ * (and symbol keys). Both want the same Object.prototype.toString tag.
  */
 import * as types from "./util-types.ts";
 
@@ -45,7 +45,8 @@ const tag = (value: object) => Object.prototype.toString.call(value);
 
 function objectsEqual(a: object, b: object, strict: boolean, seen: Pairs): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (strict && (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b) || tag(a) !== tag(b))) return false;
+  if (strict && Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  if (tag(a) !== tag(b)) return false;
 
   if (types.isDate(a) || types.isDate(b)) {
     if (!types.isDate(a) || !types.isDate(b) || a.getTime() !== b.getTime()) return false;
@@ -57,8 +58,10 @@ function objectsEqual(a: object, b: object, strict: boolean, seen: Pairs): boole
     const errorA = a as Error, errorB = b as Error;
     if (errorA.message !== errorB.message || errorA.name !== errorB.name) return false;
   } else if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b)) {
-    if (!ArrayBuffer.isView(a) || !ArrayBuffer.isView(b) || !bytesEqual(a, b)) return false;
-    if (!strict && !types.isTypedArray(a) !== !types.isTypedArray(b)) return false;
+    if (!ArrayBuffer.isView(a) || !ArrayBuffer.isView(b)) return false;
+    // Loosely, float arrays compare by value (0 equals -0), as Node's areSimilarFloatArrays does.
+    const floats = !strict && (types.isFloat32Array(a) || types.isFloat64Array(a));
+    if (floats ? !floatsEqual(a as Float64Array, b as Float64Array) : !bytesEqual(a, b)) return false;
   } else if (types.isAnyArrayBuffer(a) || types.isAnyArrayBuffer(b)) {
     if (!types.isAnyArrayBuffer(a) || !types.isAnyArrayBuffer(b)) return false;
     if (!bytesEqual(new Uint8Array(a as ArrayBuffer), new Uint8Array(b as ArrayBuffer))) return false;
@@ -75,6 +78,12 @@ function bytesEqual(a: ArrayBufferView, b: ArrayBufferView): boolean {
   const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+function floatsEqual(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
