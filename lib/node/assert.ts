@@ -76,8 +76,7 @@ function checkThrown(outcome: { error: unknown } | undefined, expected: unknown,
   if (typeof expected === "string") [message, expected] = [expected, undefined];
   if (!outcome) raise(undefined, expected, message, operator, `Missing expected ${operator === "rejects" ? "rejection" : "exception"}.`);
   if (expected !== undefined && !matches(outcome.error, expected)) {
-    if (message === undefined) throw outcome.error;
-    raise(outcome.error, expected, message, operator, "");
+    raise(outcome.error, expected, message, operator, `The error did not match what was expected (${show(expected)}).\n\nCaught error:\n\n${String(outcome.error)}`);
   }
 }
 
@@ -148,8 +147,8 @@ function makeAssert(strict: boolean) {
     },
     ifError(value: unknown): void {
       if (value === null || value === undefined) return;
-      if (value instanceof Error) throw value;
-      raise(value, null, undefined, "ifError", `ifError got unwanted exception: ${show(value)}`);
+      const shown = value instanceof Error ? value.message : show(value);
+      raise(value, null, undefined, "ifError", `ifError got unwanted exception: ${shown}`);
     },
     AssertionError,
   };
@@ -158,8 +157,8 @@ function makeAssert(strict: boolean) {
 
 export type Assert = ReturnType<typeof makeAssert> & { strict: Assert };
 
-const assert = makeAssert(false) as Assert;
-const strict = makeAssert(true) as Assert;
+const assert: Assert = makeAssert(false) as Assert;
+const strict: Assert = makeAssert(true) as Assert;
 assert.strict = strict;
 strict.strict = strict;
 
