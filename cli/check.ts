@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveServiceEntry, RUNTIME_MODULES } from "./build.ts";
+import { NODE_MODULES } from "./node-builtins.ts";
 import { BUILD_DIR, TORO_ROOT, TYPES_DIR } from "./paths.ts";
 
 /** The compiler options a service is checked with; examples/tsconfig.json spells out the same. */
@@ -20,9 +21,13 @@ export function serviceTsconfig(entry: string) {
       moduleDetection: "force",
       moduleResolution: "Bundler",
       allowImportingTsExtensions: true,
-      paths: Object.fromEntries(Object.entries(RUNTIME_MODULES).map(([name, file]) => [name, [file]])),
+      paths: {
+        ...Object.fromEntries(Object.entries(RUNTIME_MODULES).map(([name, file]) => [name, [file]])),
+        // Node's modules, `node:buffer` and bare `buffer` alike, are typed by Toro's own (lib/node/).
+        ...Object.fromEntries(Object.entries(NODE_MODULES).flatMap(([name, file]) => [[`node:${name}`, [file]], [name, [file]]])),
+      },
     },
-    files: [entry, join(TYPES_DIR, "globals.d.ts")],
+    files: [entry, join(TYPES_DIR, "globals.d.ts"), join(TYPES_DIR, "node-globals.d.ts")],
   };
 }
 

@@ -7,12 +7,28 @@
  */
 import type * as esbuild from "esbuild";
 import { builtinModules } from "node:module";
-import { isAbsolute, join, relative } from "node:path";
+import { dirname, isAbsolute, join, relative } from "node:path";
 import { TORO_ROOT } from "./paths.ts";
 
-/** Toro's node: modules, by their name without the prefix. */
+const node = (file: string) => join(TORO_ROOT, "lib", "node", file);
+
+/**
+ * Toro's node: modules, by their name without the prefix. Each module's
+ * default export is what Node's `module.exports` is (EventEmitter, the path
+ * object…): `require()` gets it, as CommonJS packages expect.
+ */
 export const NODE_MODULES: Record<string, string> = {
-  crypto: join(TORO_ROOT, "lib", "node", "crypto.ts"),
+  assert: node("assert.ts"),
+  "assert/strict": node("assert-strict.ts"),
+  buffer: node("buffer.ts"),
+  crypto: node("crypto.ts"),
+  events: node("events.ts"),
+  path: node("path.ts"),
+  "path/posix": node("path.ts"),
+  process: node("process.ts"),
+  string_decoder: node("string-decoder.ts"),
+  util: node("util.ts"),
+  "util/types": node("util-types.ts"),
 };
 
 /** Every name Node has a built-in module by (fs, fs/promises, util/types…). */
@@ -34,6 +50,16 @@ export function missingBuiltinMessage(name: string, importer: string): string {
 }
 
 const EMPTY = "toro-empty-module";
+const REQUIRED = "toro-node-required";
+
+/**
+ * The CommonJS face of one of Toro's node: modules, for `require()`: its
+ * default export, where esbuild would hand over the namespace object (so
+ * `require("events")` is EventEmitter itself, not `{ default, … }`).
+ */
+export function requiredModuleSource(file: string): string {
+  return `const namespace = require(${JSON.stringify(file)});\nmodule.exports = "default" in namespace ? namespace.default : namespace;\n`;
+}
 
 /** The esbuild plugin that resolves Node's built-in modules. */
 export const nodeBuiltins: esbuild.Plugin = {
@@ -45,12 +71,13 @@ export const nodeBuiltins: esbuild.Plugin = {
       const name = prefixed ? args.path.slice("node:".length) : args.path;
       if (!NODE_NAMES.has(name)) return prefixed ? { errors: [{ text: `"${args.path}" is not a Node module` }] } : undefined;
       const ours = NODE_MODULES[name];
-      if (ours) return { path: ours };
+      if (ours) return args.kind === "require-call" ? { path: ours, namespace: REQUIRED } : { path: ours };
       // A package may map the module away (its package.json's browser field says "fs": false).
       const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: EMPTY });
       if (found.errors.length === 0 && found.path) return isAbsolute(found.path) ? { path: found.path } : { path: name, namespace: EMPTY };
       return { errors: [{ text: missingBuiltinMessage(name, args.importer) }] };
     });
     build.onLoad({ filter: /.*/, namespace: EMPTY }, () => ({ contents: "module.exports = {};", loader: "js" }));
+    build.onLoad({ filter: /.*/, namespace: REQUIRED }, (args) => ({ contents: requiredModuleSource(args.path), loader: "js", resolveDir: dirname(args.path) }));
   },
 };

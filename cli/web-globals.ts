@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { TORO_ROOT } from "./paths.ts";
 
+const node = (file: string) => join(TORO_ROOT, "lib", "node", file);
 const http = (file: string) => join(TORO_ROOT, "lib", "http", file);
 const web = (file: string) => join(TORO_ROOT, "lib", "web", "globals", file);
 const streams = (file: string) => join(TORO_ROOT, "lib", "web", file);
@@ -16,6 +17,9 @@ const subtle = join(TORO_ROOT, "kernel", "crypto", "install-subtle.ts");
 
 /** A global's name (a dotted path for a member of a global, as `crypto.subtle`) → the module that installs it. */
 export const WEB_GLOBALS: Record<string, string> = {
+  // Node's globals that Deno and Workers' nodejs_compat have too, for the npm code that names them.
+  Buffer: node("buffer-global.ts"),
+  process: node("process-global.ts"),
   fetch: http("fetch.ts"),
   Headers: http("globals.ts"),
   Request: http("globals.ts"),

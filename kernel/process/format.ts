@@ -8,10 +8,26 @@ function formatNumber(value: unknown, integer: boolean): string {
   return Object.is(n, -0) ? "-0" : String(n);
 }
 
+/**
+ * Whether `value`'s toString is the engine's (Object's, Date's, Error's…),
+ * as Node's %s asks: an object with a toString of its own, or of its class,
+ * is shown by that toString instead of inspected.
+ */
+function hasBuiltInToString(value: object): boolean {
+  if (typeof (value as { toString?: unknown }).toString !== "function") return true;
+  if (Object.prototype.hasOwnProperty.call(value, "toString")) return false;
+  let pointer: object | null = value;
+  do pointer = Object.getPrototypeOf(pointer);
+  while (pointer && !Object.prototype.hasOwnProperty.call(pointer, "toString"));
+  const constructor = pointer && Object.getOwnPropertyDescriptor(pointer, "constructor")?.value;
+  return typeof constructor === "function" && /^[A-Z]/.test(constructor.name) && (globalThis as Record<string, unknown>)[constructor.name] === constructor;
+}
+
 function formatString(value: unknown, options: InspectOptions): string {
+  if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   if (typeof value === "bigint") return `${value}n`;
   if (typeof value === "symbol") return value.toString();
-  if (typeof value !== "object" || value === null) return String(value);
+  if (typeof value !== "object" || value === null || !hasBuiltInToString(value)) return String(value);
   if (value instanceof Error) return inspect(value, options);
   return inspect(value, { ...options, depth: 0 });
 }

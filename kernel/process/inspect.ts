@@ -13,6 +13,9 @@ export interface InspectOptions {
   mapStack?: (stack: string) => string;
 }
 
+/** Node's util.inspect.custom: an object's own way of being shown (Buffer has one). */
+export const customInspect = Symbol.for("nodejs.util.inspect.custom");
+
 const BREAK_LENGTH = 80;
 const MAX_ITEMS = 100;
 const MAX_STRING = 10000;
@@ -21,12 +24,16 @@ const TYPED_ARRAY = Object.getPrototypeOf(Uint8Array);
 
 interface Context {
   depth: number;
+  /** The level of the object whose entries were formatted last: how deep the value being laid out goes. */
+  currentDepth: number;
+  /** Whether the last layout had no entries (`{}`, `[]`), which Node does not count. */
+  lastEmpty: boolean;
   seen: object[];
   mapStack: (stack: string) => string;
 }
 
 export function inspect(value: unknown, options: InspectOptions = {}): string {
-  const ctx: Context = { depth: options.depth ?? 2, seen: [], mapStack: options.mapStack ?? ((s) => s) };
+  const ctx: Context = { depth: options.depth ?? 2, currentDepth: 0, lastEmpty: false, seen: [], mapStack: options.mapStack ?? ((s) => s) };
   return formatValue(ctx, value, 0, false);
 }
 
@@ -129,33 +136,83 @@ function formatError(ctx: Context, err: Error, level: number): string {
     if (!d || d.enumerable || (key === "errors" && !Array.isArray(d.value))) continue;
     extras.push(formatProperty(ctx, err, key, level, `[${key}]`));
   }
-  return extras.length > 0 ? wrap(extras, "{", "}", level, shown) : shown;
+  return extras.length > 0 ? wrap(ctx, extras, "{", "}", level, shown) : shown;
 }
 
-/** Join entries on one line when they fit, else one per line (numbers packed in rows). */
-function wrap(entries: string[], open: string, close: string, level: number, prefix: string): string {
+/**
+ * Node's rules for laying entries out (util.inspect's reduceToSingleString,
+ * with its default `compact: 3` and `breakLength: 80`): on one line when the
+ * entries fit in 80 columns and the value holds at most three levels of
+ * objects below it (the last nested object shown counts), else one entry per
+ * line; an array of more than six entries is first grouped in columns.
+ */
+function wrap(ctx: Context, entries: string[], open: string, close: string, level: number, prefix: string, array?: ArrayLike<unknown>): string {
   const start = prefix ? prefix + " " : "";
-  if (entries.length === 0) return `${start}${open}${close}`;
-  const single = `${start}${open} ${entries.join(", ")} ${close}`;
-  if (single.length + level * 2 <= BREAK_LENGTH && !single.includes("\n")) return single;
-  // Indented relative to the enclosing value, which indents this whole text again when it is nested.
-  const indent = "  ";
-  const lines: string[] = [];
-  const short = entries.length > 6 && entries.every((e) => e.length <= 6);
-  if (short) {
-    let line = "";
-    for (const e of entries) {
-      const next = line ? `${line}, ${e}` : e;
-      if ((level + 1) * 2 + next.length + 1 > BREAK_LENGTH && line) {
-        lines.push(line + ",");
-        line = e;
-      } else line = next;
+  ctx.lastEmpty = entries.length === 0;
+  if (ctx.lastEmpty) return `${start}${open}${close}`;
+  const indentation = level * 2;
+  const output = array && entries.length > 6 ? groupArrayElements(entries, indentation, array) : entries;
+  if (ctx.currentDepth - level < 3 && output.length === entries.length) {
+    const width = output.length + indentation + start.length + open.length + 10;
+    const total = output.reduce((sum, entry) => sum + entry.length, output.length + width);
+    if (total <= BREAK_LENGTH && !start.includes("\n")) {
+      const single = `${start}${open} ${output.join(", ")} ${close}`;
+      if (!single.includes("\n")) return single;
     }
-    lines.push(line);
-  } else {
-    entries.forEach((e, i) => lines.push(e.replace(/\n/g, "\n" + indent) + (i < entries.length - 1 ? "," : "")));
   }
-  return `${start}${open}\n${lines.map((l) => indent + l).join("\n")}\n${close}`;
+  // Indented relative to the enclosing value, which indents this whole text again when it is nested.
+  const lines = output.map((entry, i) => "  " + entry.replace(/\n/g, "\n  ") + (i < output.length - 1 ? "," : ""));
+  return `${start}${open}\n${lines.join("\n")}\n${close}`;
+}
+
+/** Node's groupArrayElements: short entries in as many aligned columns as look square (numbers right-aligned). */
+function groupArrayElements(output: string[], indentation: number, array: ArrayLike<unknown>): string[] {
+  const separatorSpace = 2;
+  const outputLength = /^\.\.\. \d+ more items?$/.test(output[output.length - 1]) ? output.length - 1 : output.length;
+  let totalLength = 0;
+  let maxLength = 0;
+  for (let i = 0; i < outputLength; i++) {
+    totalLength += output[i].length + separatorSpace;
+    maxLength = Math.max(maxLength, output[i].length);
+  }
+  const actualMax = maxLength + separatorSpace;
+  if (actualMax * 3 + indentation >= BREAK_LENGTH || (totalLength / actualMax <= 5 && maxLength > 6)) return output;
+  const averageBias = Math.sqrt(actualMax - totalLength / output.length);
+  const biasedMax = Math.max(actualMax - 3 - averageBias, 1);
+  const columns = Math.min(
+    Math.round(Math.sqrt(2.5 * biasedMax * outputLength) / biasedMax),
+    Math.floor((BREAK_LENGTH - indentation) / actualMax),
+    3 * 4,
+    15,
+  );
+  if (columns <= 1) return output;
+  const maxLineLength: number[] = [];
+  for (let i = 0; i < columns; i++) {
+    let lineLength = 0;
+    for (let j = i; j < outputLength; j += columns) lineLength = Math.max(lineLength, output[j].length);
+    maxLineLength.push(lineLength + separatorSpace);
+  }
+  let numbers = true;
+  for (let i = 0; i < output.length; i++) {
+    if (typeof array[i] !== "number" && typeof array[i] !== "bigint") {
+      numbers = false;
+      break;
+    }
+  }
+  const grouped: string[] = [];
+  for (let i = 0; i < outputLength; i += columns) {
+    const max = Math.min(i + columns, outputLength);
+    let line = "";
+    let j = i;
+    for (; j < max - 1; j++) {
+      const cell = `${output[j]}, `;
+      line += numbers ? cell.padStart(maxLineLength[j - i]) : cell.padEnd(maxLineLength[j - i]);
+    }
+    line += numbers ? output[j].padStart(maxLineLength[j - i] - separatorSpace) : output[j];
+    grouped.push(line);
+  }
+  if (outputLength < output.length) grouped.push(output[outputLength]);
+  return grouped;
 }
 
 function limited<T>(items: T[], show: (item: T) => string): string[] {
@@ -167,6 +224,12 @@ function limited<T>(items: T[], show: (item: T) => string): string[] {
 function formatValue(ctx: Context, value: unknown, level: number, nested: boolean): string {
   const primitive = formatPrimitive(value);
   if (primitive !== undefined) return primitive;
+  const custom = (value as { [customInspect]?: unknown })[customInspect];
+  if (typeof custom === "function" && custom !== inspect) {
+    // As Node calls it: the depth left, the options, and inspect itself; a value it returns is shown in its place.
+    const shown: unknown = custom.call(value, ctx.depth - level, { depth: ctx.depth }, inspect);
+    if (shown !== value) return typeof shown === "string" ? shown : formatValue(ctx, shown, level, nested);
+  }
   if (typeof value === "function") return formatFunction(value);
   const obj = value as object;
   if (ctx.seen.includes(obj)) return "[Circular]";
@@ -174,6 +237,7 @@ function formatValue(ctx: Context, value: unknown, level: number, nested: boolea
   if (obj instanceof Error) {
     if (nested && level > ctx.depth) return `[${obj.name}: ${obj.message}]`;
     ctx.seen.push(obj);
+    ctx.currentDepth = level;
     try {
       return formatError(ctx, obj, level);
     } finally {
@@ -187,9 +251,19 @@ function formatValue(ctx: Context, value: unknown, level: number, nested: boolea
 
   const name = constructorName(obj);
   const isArray = Array.isArray(obj);
-  if (level > ctx.depth) return isArray ? "[Array]" : `[${name ?? "Object"}]`;
+  if (level > ctx.depth) {
+    // Node shows an empty array or plain object as itself at any depth.
+    const empty = Object.keys(obj).length === 0 && Object.getOwnPropertySymbols(obj).length === 0;
+    if (empty && isArray) return "[]";
+    if (empty && (name === "Object" || name === null) && !(obj instanceof Map || obj instanceof Set)) return name ? "{}" : "[Object: null prototype] {}";
+    return isArray ? "[Array]" : `[${name ?? "Object"}]`;
+  }
 
   ctx.seen.push(obj);
+  // As Node does, an object counts for the layout of those around it once it shows entries (see wrap).
+  const outerDepth = ctx.currentDepth;
+  ctx.currentDepth = level;
+  ctx.lastEmpty = false;
   try {
     if (isArray) {
       const arr = obj as unknown[];
@@ -207,12 +281,12 @@ function formatValue(ctx: Context, value: unknown, level: number, nested: boolea
       flushHoles();
       if (arr.length > MAX_ITEMS) items.push(`... ${arr.length - MAX_ITEMS} more items`);
       items.push(...ownEntries(ctx, arr, level, true));
-      return wrap(items, "[", "]", level, name && name !== "Array" ? `${name}(${arr.length})` : "");
+      return wrap(ctx, items, "[", "]", level, name && name !== "Array" ? `${name}(${arr.length})` : "", arr);
     }
     if (obj instanceof TYPED_ARRAY) {
       const typed = obj as unknown as ArrayLike<number | bigint>;
       const items = limited(Array.from(typed), (v) => formatPrimitive(v)!);
-      return wrap(items, "[", "]", level, `${name}(${typed.length})`);
+      return wrap(ctx, items, "[", "]", level, `${name}(${typed.length})`, typed);
     }
     if (obj instanceof ArrayBuffer) {
       const bytes = Array.from(new Uint8Array(obj).slice(0, 50), (b) => b.toString(16).padStart(2, "0"));
@@ -221,19 +295,20 @@ function formatValue(ctx: Context, value: unknown, level: number, nested: boolea
     }
     if (obj instanceof Map) {
       const items = limited([...obj], ([k, v]) => `${formatValue(ctx, k, level + 1, true)} => ${formatValue(ctx, v, level + 1, true)}`);
-      return wrap([...items, ...ownEntries(ctx, obj, level, false)], "{", "}", level, `${name}(${obj.size})`);
+      return wrap(ctx, [...items, ...ownEntries(ctx, obj, level, false)], "{", "}", level, `${name}(${obj.size})`);
     }
     if (obj instanceof Set) {
       const items = limited([...obj], (v) => formatValue(ctx, v, level + 1, true));
-      return wrap([...items, ...ownEntries(ctx, obj, level, false)], "{", "}", level, `${name}(${obj.size})`);
+      return wrap(ctx, [...items, ...ownEntries(ctx, obj, level, false)], "{", "}", level, `${name}(${obj.size})`);
     }
     const boxed = obj instanceof Number || obj instanceof String || obj instanceof Boolean;
     const entries = ownEntries(ctx, obj, level, obj instanceof String);
     const prefix = boxed ? `[${name}: ${formatPrimitive(obj.valueOf())}]`
       : name === null ? "[Object: null prototype]" : name === "Object" ? "" : name;
     if (boxed && entries.length === 0) return prefix;
-    return wrap(entries, "{", "}", level, prefix);
+    return wrap(ctx, entries, "{", "}", level, prefix);
   } finally {
     ctx.seen.pop();
+    if (ctx.currentDepth === level && ctx.lastEmpty) ctx.currentDepth = outerDepth;
   }
 }

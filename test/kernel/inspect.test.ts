@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { inspect as nodeInspect } from "node:util";
 import { inspect } from "../../kernel/process/inspect.ts";
 import { format } from "../../kernel/process/format.ts";
 import { describeUncaught } from "../../kernel/process/uncaught.ts";
@@ -41,8 +42,33 @@ test("inspect: long output breaks over lines; long number arrays pack into rows"
   const wide = { alpha: "a".repeat(30), beta: "b".repeat(30), gamma: "c".repeat(30) };
   assert.equal(inspect(wide), `{\n  alpha: '${"a".repeat(30)}',\n  beta: '${"b".repeat(30)}',\n  gamma: '${"c".repeat(30)}'\n}`);
   const numbers = inspect(Array.from({ length: 30 }, (_, i) => i * 1000));
-  assert.ok(numbers.startsWith("[\n  0, 1000, 2000,"), numbers);
+  assert.ok(numbers.startsWith("[\n      0,  1000,  2000,  3000,  4000,\n   5000,"), numbers);
   assert.ok(numbers.split("\n").every((l) => l.length <= 80));
+});
+
+test("inspect: lays values out over lines exactly as Node's util.inspect does", () => {
+  const values: unknown[] = [
+    { root: "/", dir: "/home/u", base: "file.tar.gz", ext: ".gz", name: "file.tar" },
+    { a: { b: { c: { d: 1 } } } },
+    { a: { b: { c: {} } } },
+    { a: { b: { c: [] } }, x: 1 },
+    [1, 2, 3, 4, 5, 6, 7],
+    [1, 2, 3, 4, 5, 6],
+    ["aaaaaaaaaaaa", "bbbbbbbbbbbbbbbb", "cccccccccccccccc", "ddddddddddddddd", "eeeeeeeeeeeeee"],
+    new Map<unknown, unknown>([["alpha", { one: 1, two: 2 }], ["beta", { three: 3, four: [4, 4, 4] }], ["gamma", 5]]),
+    { user: { name: "Ana", roles: ["admin", "dev"], address: { city: "Lisbon", zip: "1000" } }, ok: true },
+    Array.from({ length: 30 }, (_, i) => i * 3),
+    new Array(150).fill(7),
+    { list: Array.from({ length: 10 }, (_, i) => `item${i}`) },
+    [{ a: 1, b: 2 }, { a: 3, b: 4 }, { a: 5, b: 6 }, { a: 7, b: 8 }],
+    [[1, [2, [3]]]],
+    { aaaaaaaaaa: 1111111111, bbbbbbbbbb: 2222222222, cccccccccc: 3333333333, dd: 4 },
+    { aaaaaaaaaa: 1111111111, bbbbbbbbbb: 2222222222, cccccccccc: 3333333333, d: 4 },
+  ];
+  for (const value of values) {
+    assert.equal(inspect(value), nodeInspect(value));
+    assert.equal(inspect(value, { depth: Infinity }), nodeInspect(value, { depth: Infinity }));
+  }
 });
 
 test("inspect: at most 100 items are shown", () => {

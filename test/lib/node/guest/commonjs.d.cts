@@ -1,0 +1,2 @@
+declare const modules: Record<"events" | "path" | "posix" | "util" | "buffer" | "assert", any>;
+export = modules;
