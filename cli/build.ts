@@ -133,7 +133,7 @@ async function buildIn(
     format: "esm",
     // QuickJS 2021-03-27 runs ES2022 but for these; class fields stay native (lowering them costs a call per field per object).
     target: "es2022",
-    supported: { "class-static-blocks": false, "class-static-field": false, "regexp-match-indices": false },
+    supported: { "class-static-blocks": false, "regexp-match-indices": false },
     // Packages resolve as for a web-standard runtime (as wrangler does for Workers): their
     // package.json's `worker` or `browser` build first, then `import`/`default`, and the
     // `browser` field's file maps; Node's built-in modules are Toro's own compatibility set.

@@ -3,7 +3,8 @@
  * and reused by every image; make keeps it up to date when platform/ changes.
  */
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { PLATFORM_BUILD_DIR, TORO_ROOT } from "./paths.ts";
 import { CliError } from "./errors.ts";
 
@@ -26,8 +27,11 @@ export function ensurePlatform(log: (line: string) => void = () => {}): Platform
   const upToDate = spawnSync("make", ["-q", ...args], { stdio: "ignore" }).status === 0;
   if (!upToDate) {
     log("toro: building the platform (the first build, with QuickJS, takes about half a minute)");
-    const r = spawnSync("make", args, { stdio: ["ignore", "inherit", "inherit"] });
-    if (r.error) throw new CliError(`cannot run make: ${r.error.message} (is build-essential installed?)`);
+    // Under a lock: builds started at once (parallel tests, two terminals) take turns, and
+    // the later ones find the platform built; make alone would race on the same files.
+    mkdirSync(dirname(dir), { recursive: true });
+    const r = spawnSync("flock", [`${dir}.lock`, "make", ...args], { stdio: ["ignore", "inherit", "inherit"] });
+    if (r.error) throw new CliError(`cannot run flock and make: ${r.error.message} (./toro setup installs them)`);
     if (r.status !== 0) throw new CliError("the platform build failed (see the compiler output above)");
   }
   ready = { linkArgs: join(dir, "link.args"), jsc: join(dir, "toro-jsc"), referenceImage: join(dir, "reference.elf") };

@@ -9,6 +9,8 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 || missing="$missing qemu-system-x
 [ -f /usr/lib/x86_64-linux-musl/libc.a ] || missing="$missing musl-dev"
 command -v gcc >/dev/null 2>&1 || missing="$missing gcc"
 command -v make >/dev/null 2>&1 || missing="$missing make"
+# flock(1) lets builds started at once take turns building the platform.
+command -v flock >/dev/null 2>&1 || missing="$missing util-linux"
 # The project's QuickJS patches (platform/quickjs/patches) are applied with patch(1).
 command -v patch >/dev/null 2>&1 || missing="$missing patch"
 command -v ld >/dev/null 2>&1 || missing="$missing binutils"

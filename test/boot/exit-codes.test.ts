@@ -96,27 +96,28 @@ test("--timeout stops a service that does not end, with exit code 124", async ()
   assert.ok(Date.now() - started < 60_000);
 });
 
-test("a CPU fault prints a register dump and exits with 125", async () => {
+/** Boot an image with one of the platform's self-tests (toro.selftest=…): its console and outcome. */
+async function selfTest(name: string) {
   const { image } = await build(service("echo-args"), join(import.meta.dirname, "..", "services", "build", "fault.elf"));
-  const vm = bootDirect({ image, cmdline: "toro.selftest=fault" });
+  const vm = bootDirect({ image, cmdline: `toro.selftest=${name}` });
   let out = "";
   vm.stdout.setEncoding("utf8");
   vm.stdout.on("data", (d) => (out += d));
   const status = await new Promise<number | null>((resolve) => vm.on("close", resolve));
-  assert.deepEqual(outcomeOfQemuStatus(status), { kind: "exited", code: 125 });
+  return { out, outcome: outcomeOfQemuStatus(status) };
+}
+
+test("a CPU fault prints a register dump and exits with 125", async () => {
+  const { out, outcome } = await selfTest("fault");
+  assert.deepEqual(outcome, { kind: "exited", code: 125 });
   assert.match(out, /toro: CPU fault on core 0: page fault \(vector 14/);
   assert.match(out, /faulting address \(cr2\) 0000000000000000: page not present on write/);
   assert.match(out, /rip [0-9a-f]{16}  rsp [0-9a-f]{16}/);
 });
 
 test("native code that runs off the boot stack hits its guard page: a clear message and exit code 125", async () => {
-  const { image } = await build(service("echo-args"), join(import.meta.dirname, "..", "services", "build", "fault.elf"));
-  const vm = bootDirect({ image, cmdline: "toro.selftest=stack-overflow" });
-  let out = "";
-  vm.stdout.setEncoding("utf8");
-  vm.stdout.on("data", (d) => (out += d));
-  const status = await new Promise<number | null>((resolve) => vm.on("close", resolve));
-  assert.deepEqual(outcomeOfQemuStatus(status), { kind: "exited", code: 125 });
+  const { out, outcome } = await selfTest("stack-overflow");
+  assert.deepEqual(outcome, { kind: "exited", code: 125 });
   assert.match(out, /toro: stack overflow: the boot stack \(the one JavaScript runs on\) ran into its guard page/);
   assert.match(out, /page fault \(vector 14, error code 0x2\)/);
 });

@@ -75,7 +75,10 @@ function connections(): FuzzCase[] {
 test("a booted service survives 10,000 fuzz cases, a slowloris and a connection flood, and still answers", { timeout: 900_000 }, async (t) => {
   t.diagnostic(`seed ${SEED} (TORO_FUZZ_SEED=${SEED} repeats these cases)`);
   const port = await freePort();
-  const guest = await startGuest([join(ROOT, "test", "services", "serving", "hostile.ts"), "-p", `${port}:80`, "--timeout", "850s"], /serving HTTP on/);
+  // On slirp: the test is of the HTTP server, and Debian 12's passt now and then drops the
+  // rest of the guest's answers on a connection the client half-closed first (seen as one
+  // 200 of four pipelined answers; issue 10's note has it).
+  const guest = await startGuest([join(ROOT, "test", "services", "serving", "hostile.ts"), "--net", "slirp", "-p", `${port}:80`, "--timeout", "850s"], /serving HTTP on/);
   try {
     const batches = connections();
     t.diagnostic(`${CASES} cases on ${batches.length} connections`);
@@ -99,12 +102,27 @@ test("a booted service survives 10,000 fuzz cases, a slowloris and a connection 
     const slow = await send(port, "GET / HTTP/1.1\r\nHost: x\r\n" + "X-Slow: y\r\n".repeat(1000), { trickleMs: 20 });
     assert.deepEqual(parseAnswers(slow.output).map((answer) => answer.status), [408]);
 
-    // A flood: with MAX_CONNECTIONS open, one more is closed unanswered.
-    const held = await Promise.all(Array.from({ length: MAX_CONNECTIONS }, () => {
+    // A flood: with MAX_CONNECTIONS open, one more is closed unanswered. First the guest
+    // lets go of the connections before (closing ones linger), as its own count says.
+    const readStats = async () => JSON.parse(parseAnswers((await send(port, "GET /__stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).output)[0].body);
+    let probes = 1;
+    while ((await readStats()).connections > 1) {
+      probes++;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // Each held one is answered once (proof that the guest holds it: a host-side connect
+    // says only that passt or slirp took it), then stays open, idle, for idleTimeoutMs.
+    const held = [];
+    for (let i = 0; i < MAX_CONNECTIONS; i++) {
       const socket = connect(port, "127.0.0.1");
-      return new Promise<typeof socket>((resolve) => socket.on("connect", () => resolve(socket)));
-    }));
-    await new Promise((resolve) => setTimeout(resolve, 500)); // the guest has accepted them all
+      socket.on("connect", () => socket.write("GET /held HTTP/1.1\r\nHost: x\r\n\r\n"));
+      const answered = await new Promise<boolean>((resolve) => {
+        socket.once("data", () => resolve(true));
+        socket.once("close", () => resolve(false));
+      });
+      assert.ok(answered, `held connection ${i} was not answered`);
+      held.push(socket);
+    }
     const past = await send(port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     assert.equal(past.output, "");
     for (const socket of held) socket.destroy();
@@ -118,7 +136,7 @@ test("a booted service survives 10,000 fuzz cases, a slowloris and a connection 
     t.diagnostic(`stats: ${JSON.stringify(stats)}`);
     assert.equal(stats.refused, 1);
     assert.equal(Object.values(stats.rejected as Record<string, number>).reduce((sum, n) => sum + n, 0), errorAnswers + 1); // + the slowloris's 408
-    assert.equal(stats.accepted, batches.length + 1 + MAX_CONNECTIONS + 1 + 1);
+    assert.equal(stats.accepted, batches.length + 1 + probes + MAX_CONNECTIONS + 1 + 1);
     for (const status of [400, 408, 413, 414, 417, 431, 501, 505]) assert.ok((stats.rejected[status] ?? 0) > 0, `no case was answered ${status}`);
   } finally {
     await guest.stop();

@@ -70,3 +70,17 @@ const inputs = ["À", "à", "Я", "я", "Ω", "ω", "K", "k", "\u212a", "ſ", "s
 for (const flags of ["i", "iu"]) {
   console.log("0006", flags, caseless.map((source) => inputs.map((c) => (new RegExp(`^${source}$`, flags).test(c) ? 1 : 0)).join("")).join(" "));
 }
+
+// 0007: static field initializers see the class's own name (noble's `static BASE = new Point(...)`), in a function.
+function staticFields() {
+  class Point {
+    constructor(readonly x: number) {}
+    static BASE = new Point(1);
+    static TWICE = Point.BASE.x * 2;
+  }
+  const Named = class Inner {
+    static self = Inner;
+  };
+  return [Point.BASE instanceof Point, Point.TWICE, Named.self === Named];
+}
+console.log("0007", JSON.stringify(staticFields()));
