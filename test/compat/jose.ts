@@ -30,6 +30,14 @@ await cases({
     const ours = await new jose.SignJWT({ sub: "signed-here" }).setProtectedHeader({ alg: "ES256" }).sign(privateKey);
     return [(await jose.jwtVerify(fromNode, publicKey)).payload, (await jose.jwtVerify(ours, publicKey)).payload.sub];
   },
+  ed25519: async () => {
+    // EdDSA is deterministic: the same key and claims give Node's token exactly.
+    const jwk = { kty: "OKP", crv: "Ed25519", x: "gyA0fts_v5jE03f38Hw6JLLsaYeqCqYO5D1Gxws4cRo" };
+    const privateKey = await jose.importJWK({ ...jwk, d: "fMlgOJ4X_gEnsz7O-IfzfS02il3z50mKy0_JIpKkC8Q" }, "EdDSA");
+    const token = await new jose.SignJWT(claims).setProtectedHeader({ alg: "EdDSA" }).setIssuedAt(1_700_000_000).sign(privateKey);
+    const { payload } = await jose.jwtVerify(token, await jose.importJWK(jwk, "EdDSA"));
+    return { token, payload };
+  },
   expired: async () => {
     const token = await new jose.SignJWT({}).setProtectedHeader({ alg: "HS256" }).setExpirationTime(1_000).sign(secret);
     return jose.jwtVerify(token, secret).then(() => "accepted", (e) => e.code);

@@ -15,7 +15,7 @@ export interface Algorithm {
 
 /** Canonical names of the algorithms Toro has and the hashes, by their upper-case spelling. */
 const CANONICAL = new Map(
-  ["SHA-1", "SHA-256", "SHA-384", "SHA-512", "HMAC", "ECDSA", "ECDH", "AES-GCM", "AES-CBC", "AES-CTR", "AES-KW", "PBKDF2", "HKDF", "RSASSA-PKCS1-v1_5", "RSA-PSS"]
+  ["SHA-1", "SHA-256", "SHA-384", "SHA-512", "HMAC", "ECDSA", "ECDH", "Ed25519", "AES-GCM", "AES-CBC", "AES-CTR", "AES-KW", "PBKDF2", "HKDF", "RSASSA-PKCS1-v1_5", "RSA-PSS"]
     .map((name) => [name.toUpperCase(), name]),
 );
 

@@ -9,6 +9,7 @@ import { AES_CBC, AES_GCM, AES_KW } from "./aes.ts";
 import { bufferSourceBytes, toArrayBuffer, type BufferSource } from "./bytes.ts";
 import { CryptoKey, KEY_USAGES, type CryptoKeyPair, type KeyUsage } from "./crypto-key.ts";
 import { ECDH, ECDSA } from "./ec.ts";
+import { ED25519 } from "./ed25519.ts";
 import { cryptoError } from "./errors.ts";
 import { digest, HASHES } from "./hashes.ts";
 import { HMAC } from "./hmac.ts";
@@ -17,7 +18,7 @@ import type { AlgorithmProvider, JsonWebKey, KeyFormat } from "./provider.ts";
 import { RSASSA_PKCS1_V1_5, RSA_PSS } from "./rsa.ts";
 
 const PROVIDERS: Record<string, AlgorithmProvider> = {
-  HMAC, ECDSA, ECDH, "AES-GCM": AES_GCM, "AES-CBC": AES_CBC, "AES-KW": AES_KW, PBKDF2, HKDF,
+  HMAC, ECDSA, ECDH, Ed25519: ED25519, "AES-GCM": AES_GCM, "AES-CBC": AES_CBC, "AES-KW": AES_KW, PBKDF2, HKDF,
   "RSASSA-PKCS1-v1_5": RSASSA_PKCS1_V1_5, "RSA-PSS": RSA_PSS,
 };
 const FORMATS: readonly KeyFormat[] = ["raw", "spki", "pkcs8", "jwk"];
