@@ -41,6 +41,7 @@ export const WEB_GLOBALS: Record<string, string> = {
   reportError: web("report-error.ts"),
   navigator: web("navigator.ts"),
   self: web("self.ts"),
+  URLPattern: web("url-pattern.ts"),
   ByteLengthQueuingStrategy: streams("streams.ts"),
   CountQueuingStrategy: streams("streams.ts"),
   ReadableByteStreamController: streams("streams.ts"),

@@ -33,6 +33,7 @@ test("each global links its own modules and no others", async () => {
   assert.deepEqual(await webModules("console.log(typeof globalThis.EventTarget);"), ["dom-exception", "event", "event-target", "globals/events", "report-error"]);
   assert.deepEqual(await webModules("console.log(navigator.userAgent);"), ["globals/navigator", "navigator"]);
   assert.deepEqual(await webModules("console.log(self === globalThis);"), ["globals/self"]);
+  assert.deepEqual(await webModules("console.log(typeof URLPattern);"), ["globals/url-pattern"]);
   assert.deepEqual(await webModules("function f(this: unknown) { const self = this; return self; }\nconsole.log(f());"), []);
   const form = await webModules("console.log(new FormData().has('x'));");
   assert.ok(form.includes("form-data") && form.includes("globals/blob") && !form.includes("multipart"));
