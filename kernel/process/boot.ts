@@ -10,6 +10,7 @@ import { hw } from "../hw.ts";
 import { createConsole } from "./console.ts";
 import type { InspectOptions } from "./inspect.ts";
 import { SourceLines } from "./source-lines.ts";
+import { collapseRepeatedFrames } from "./repeated-frames.ts";
 import { bootParameters, loop } from "./state.ts";
 import { describeUncaught } from "./uncaught.ts";
 import { setUtf8FastPath, TextDecoder, TextEncoder } from "./text-encoding.ts";
@@ -20,9 +21,9 @@ import { entropySource } from "../devices/index.ts";
 export const EXIT_UNCAUGHT = 1;
 
 let sourceLines: SourceLines | undefined;
-/** Stack traces name bundle lines; show TypeScript ones (the table is decoded on first use). */
+/** Stack traces name bundle lines; show TypeScript ones (the table is decoded on first use), runaway recursion counted. */
 const inspectOptions: InspectOptions = {
-  mapStack: (stack) => (sourceLines ??= new SourceLines(new Uint8Array(hw.lineMap()))).mapStack(stack),
+  mapStack: (stack) => collapseRepeatedFrames((sourceLines ??= new SourceLines(new Uint8Array(hw.lineMap()))).mapStack(stack)),
 };
 
 function reportUncaught(error: unknown, kind: "error" | "rejection"): void {

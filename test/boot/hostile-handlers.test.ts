@@ -32,6 +32,9 @@ test("deep JSON, runaway recursion and running out of memory fail one request ea
     // What the failed requests took is free again: the service can still hold 4 MiB of its own.
     for (let mib = 1; mib <= 4; mib++) assert.deepEqual(await call("/hold"), { status: 200, text: `holding ${mib} MiB\n` });
     assert.match(guest.output(), /RangeError: Maximum call stack size exceeded/);
+    // The runaway recursion's trace is one frame and a count, not 1,500 lines.
+    assert.match(guest.output(), /at runaway \(test\/services\/serving\/hostile-handlers\.ts:7\)\n\s+\.\.\. the frame above \d+ more times/);
+    assert.ok(guest.output().split("\n").length < 200, `the console has ${guest.output().split("\n").length} lines`);
     assert.match(guest.output(), /out of memory/);
   } finally {
     await guest.stop();
