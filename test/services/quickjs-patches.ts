@@ -84,3 +84,23 @@ function staticFields() {
   return [Point.BASE instanceof Point, Point.TWICE, Named.self === Named];
 }
 console.log("0007", JSON.stringify(staticFields()));
+
+// 0008: ArrayBuffer.prototype.transfer (ES2024). Node 20 predates it: there the same steps
+// are taken by structuredClone's transfer, so both print what the standard says.
+type Transferable = ArrayBuffer & { transfer?: (length?: number) => ArrayBuffer; detached?: boolean };
+function transfer(buffer: Transferable, length?: number): ArrayBuffer {
+  if (buffer.transfer) return buffer.transfer(length);
+  const moved = structuredClone(buffer, { transfer: [buffer] });
+  const out = new Uint8Array(length ?? moved.byteLength);
+  out.set(new Uint8Array(moved).subarray(0, out.length));
+  return out.buffer;
+}
+const original = new Uint8Array([1, 2, 3, 4]).buffer as Transferable;
+const view = new Uint8Array(original);
+const moved = transfer(original);
+const longer = transfer(moved as Transferable, 6);
+console.log("0008", JSON.stringify([original.byteLength, view.length, [...new Uint8Array(longer)], moved.byteLength]));
+// ...which structuredClone's transfer option is made of.
+const sent = new Uint8Array([9, 8]).buffer;
+const received = structuredClone({ sent, again: sent }, { transfer: [sent] });
+console.log("0008", JSON.stringify([sent.byteLength, [...new Uint8Array(received.sent)], received.again === received.sent]));
