@@ -7,38 +7,26 @@
  * service names one of them (cli/web-globals.ts); Request and Response use
  * the same classes for their bodies whether or not it is linked.
  */
-import {
-  ByteLengthQueuingStrategy,
-  CountQueuingStrategy,
-  ReadableByteStreamController,
-  ReadableStream,
-  ReadableStreamBYOBReader,
-  ReadableStreamBYOBRequest,
-  ReadableStreamDefaultController,
-  ReadableStreamDefaultReader,
-  TransformStream,
-  TransformStreamDefaultController,
-  WritableStream,
-  WritableStreamDefaultController,
-  WritableStreamDefaultWriter,
-} from "web-streams-polyfill";
+import * as polyfill from "web-streams-polyfill";
 import { installGlobal } from "../http/install-global.ts";
 
+const NAMES = [
+  "ByteLengthQueuingStrategy",
+  "CountQueuingStrategy",
+  "ReadableByteStreamController",
+  "ReadableStream",
+  "ReadableStreamBYOBReader",
+  "ReadableStreamBYOBRequest",
+  "ReadableStreamDefaultController",
+  "ReadableStreamDefaultReader",
+  "TransformStream",
+  "TransformStreamDefaultController",
+  "WritableStream",
+  "WritableStreamDefaultController",
+  "WritableStreamDefaultWriter",
+] as const;
+
 /** Every class this module installs, by its global name. */
-export const STREAM_GLOBALS = {
-  ByteLengthQueuingStrategy,
-  CountQueuingStrategy,
-  ReadableByteStreamController,
-  ReadableStream,
-  ReadableStreamBYOBReader,
-  ReadableStreamBYOBRequest,
-  ReadableStreamDefaultController,
-  ReadableStreamDefaultReader,
-  TransformStream,
-  TransformStreamDefaultController,
-  WritableStream,
-  WritableStreamDefaultController,
-  WritableStreamDefaultWriter,
-};
+export const STREAM_GLOBALS = Object.fromEntries(NAMES.map((name) => [name, polyfill[name]])) as { [Name in (typeof NAMES)[number]]: (typeof polyfill)[Name] };
 
 for (const [name, value] of Object.entries(STREAM_GLOBALS)) installGlobal(name, value);
