@@ -4,9 +4,9 @@ import { request } from "node:http";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { freePort, service, startGuest } from "./helpers.ts";
 
-function send(port: number, path: string, method = "GET", body?: Buffer) {
+function send(port: number, path: string, method = "GET", body?: Buffer, headers: Record<string, string> = {}) {
   return new Promise<{ status: number; body: Buffer; headers: Record<string, unknown> }>((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method }, (res) => {
+    const req = request({ host: "127.0.0.1", port, path, method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (d) => chunks.push(d));
       res.on("end", () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks), headers: res.headers }));
@@ -26,7 +26,7 @@ function checksum(bytes: Buffer): number {
 }
 
 // 10 MB through QEMU's user network under TCG takes a while.
-test("at the default --mem: a 10 MB POST read whole, a ReadableStream response, gzip both ways compared with zlib", { timeout: 300_000 }, async () => {
+test("at the default --mem: 10 MB POSTs read whole (arrayBuffer, text, json, formData), a ReadableStream response, gzip both ways compared with zlib", { timeout: 300_000 }, async () => {
   const port = await freePort();
   const guest = await startGuest([service("web-bodies"), "-p", `${port}:80`, "--timeout", "280s"], /serving HTTP on/);
   try {
@@ -54,6 +54,21 @@ test("at the default --mem: a 10 MB POST read whole, a ReadableStream response, 
     // Held once: the body's array and little else (a chunk list and its concatenation would be twice).
     assert.ok(answer.heldBytes < big.length * 1.2, `the heap grew by ${answer.heldBytes} bytes`);
     console.log(`10 MB body read whole: heap +${answer.heldBytes} bytes, guest memory ${answer.totalBytes} bytes`);
+
+    // 10 MB read with text(), json() and formData() too.
+    const text10 = Buffer.from("0123456789".repeat(1_000_000));
+    assert.deepEqual(JSON.parse((await send(port, "/text", "POST", text10)).body.toString()), { length: 10_000_000, tail: "890123456789" });
+    const items = Array.from({ length: 100_000 }, (_, i) => `item ${i}`.padEnd(97, "."));
+    const json10 = Buffer.from(JSON.stringify(items));
+    assert.ok(json10.length > 10_000_000);
+    assert.deepEqual(JSON.parse((await send(port, "/json", "POST", json10)).body.toString()), { items: 100_000, last: items[99_999] });
+    const form = new FormData();
+    form.append("name", "upload");
+    form.append("file", new Blob([big]), "big.bin");
+    const encoded = new Response(form);
+    const multipart = Buffer.from(await encoded.arrayBuffer());
+    const formAnswer = await send(port, "/form", "POST", multipart, { "content-type": encoded.headers.get("content-type")! });
+    assert.deepEqual(JSON.parse(formAnswer.body.toString()), { name: "upload", file: "big.bin", length: big.length, checksum: checksum(big) });
   } finally {
     await guest.stop();
   }

@@ -1,5 +1,6 @@
 // Bodies of real size and streams, served to the host (test/boot/web-bodies.test.ts):
-// a POST read whole with arrayBuffer() answers its size, a checksum and the heap it took;
+// a POST read whole with arrayBuffer() answers its size, a checksum and the heap it took
+// (/text, /json and /form read with text(), json() and formData());
 // /stream answers from a ReadableStream; /gzip compresses the request body as it streams,
 // /gunzip decompresses it.
 import { env, memoryUsage } from "toro";
@@ -23,6 +24,20 @@ export default {
       const bytes = new Uint8Array(await request.arrayBuffer());
       const held = memoryUsage().heapBytes - before;
       return Response.json({ length: bytes.length, checksum: checksum(bytes), heldBytes: held, totalBytes: memoryUsage().totalBytes });
+    }
+    // The other ways to read a body whole, each answering what it read.
+    if (path === "/text") {
+      const text = await request.text();
+      return Response.json({ length: text.length, tail: text.slice(-12) });
+    }
+    if (path === "/json") {
+      const items = await request.json() as string[];
+      return Response.json({ items: items.length, last: items[items.length - 1] });
+    }
+    if (path === "/form") {
+      const form = await request.formData();
+      const file = form.get("file") as File;
+      return Response.json({ name: form.get("name"), file: file.name, length: file.size, checksum: checksum(new Uint8Array(await file.arrayBuffer())) });
     }
     if (path === "/stream") {
       let sent = 0;
