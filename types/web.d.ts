@@ -1,4 +1,6 @@
 // The web globals of lib/web (the build links each into services that name it).
+// URLPattern's own package declares that global (the build installs it from there).
+/// <reference types="urlpattern-polyfill" />
 declare var Event: typeof import("../lib/web/event.ts").Event;
 type Event = import("../lib/web/event.ts").Event;
 type EventInit = import("../lib/web/event.ts").EventInit;

@@ -15,6 +15,7 @@
 
 #define GUARDS_MAX 8
 #define PTE_PRESENT 1ull
+#define PTE_WRITABLE 2ull
 #define PDE_HUGE (1ull << 7)
 /* In a 2 MiB entry, the PAT bit moves from bit 12 to bit 7 of a 4 KiB entry. */
 #define PDE_HUGE_PAT (1ull << 12)
@@ -44,7 +45,7 @@ static uint64_t *page_table_of(uintptr_t address) {
     uint64_t base = *pde & ENTRY_ADDRESS & ~0x1FFFFFull;
     uint64_t flags = (*pde & (ENTRY_FLAGS_LOW | ENTRY_NX)) | (*pde & PDE_HUGE_PAT ? PTE_PAT : 0);
     for (int i = 0; i < 512; i++) table[i] = (base + (uint64_t)i * PAGE_SIZE) | flags;
-    *pde = (uint64_t)(uintptr_t)table | PTE_PRESENT | 2 /* writable */;
+    *pde = (uint64_t)(uintptr_t)table | PTE_PRESENT | PTE_WRITABLE;
     return table;
 }
 

@@ -89,3 +89,28 @@ export function oid(text: string): Uint8Array {
   }
   return der(TAG.OID, new Uint8Array(bytes));
 }
+
+/** A SubjectPublicKeyInfo (RFC 5280) split: its AlgorithmIdentifier's contents and the public key's bytes. */
+export function readSpki(bytes: Uint8Array): { algorithm: Uint8Array; publicKey: Uint8Array } {
+  const [algorithm, publicKey, ...rest] = readSequence(bytes);
+  if (algorithm?.tag !== TAG.SEQUENCE || publicKey?.tag !== TAG.BIT_STRING || rest.length > 0) throw new DerError("not a SubjectPublicKeyInfo");
+  if (publicKey.contents[0] !== 0) throw new DerError("the public key's bit string has unused bits");
+  return { algorithm: algorithm.contents, publicKey: publicKey.contents.subarray(1) };
+}
+
+/** A SubjectPublicKeyInfo from an AlgorithmIdentifier (its whole DER) and the public key's bytes. */
+export function spki(algorithm: Uint8Array, publicKey: Uint8Array): Uint8Array {
+  return der(TAG.SEQUENCE, algorithm, der(TAG.BIT_STRING, Uint8Array.of(0), publicKey));
+}
+
+/** A PKCS #8 PrivateKeyInfo (RFC 5208) split: its AlgorithmIdentifier's contents and the privateKey octets. */
+export function readPkcs8(bytes: Uint8Array): { algorithm: Uint8Array; privateKey: Uint8Array } {
+  const [version, algorithm, privateKey] = readSequence(bytes);
+  if (version?.tag !== TAG.INTEGER || algorithm?.tag !== TAG.SEQUENCE || privateKey?.tag !== TAG.OCTET_STRING) throw new DerError("not a PKCS #8 PrivateKeyInfo");
+  return { algorithm: algorithm.contents, privateKey: privateKey.contents };
+}
+
+/** A version-0 PKCS #8 PrivateKeyInfo from an AlgorithmIdentifier (its whole DER) and the privateKey octets. */
+export function pkcs8(algorithm: Uint8Array, privateKey: Uint8Array): Uint8Array {
+  return der(TAG.SEQUENCE, der(TAG.INTEGER, Uint8Array.of(0)), algorithm, der(TAG.OCTET_STRING, privateKey));
+}

@@ -7,7 +7,7 @@ import { p256, p384, p521 } from "@noble/curves/nist.js";
 import { hashName, type Algorithm } from "./algorithm.ts";
 import { base64urlDecode, base64urlEncode } from "./bytes.ts";
 import { keyMaterial, makeKey, type CryptoKey, type KeyUsage } from "./crypto-key.ts";
-import { der, DerError, oid, oidText, readDer, readOne, readSequence, TAG } from "./der.ts";
+import { der, DerError, oid, oidText, pkcs8, readDer, readOne, readPkcs8, readSequence, readSpki, spki, TAG } from "./der.ts";
 import { cryptoError } from "./errors.ts";
 import { digest } from "./hashes.ts";
 import { asBytes, asJwk, checkJwk, checkUsages, jwkTail, requireUsages, unsupportedFormat, type AlgorithmProvider, type JsonWebKey, type KeyFormat } from "./provider.ts";
@@ -82,19 +82,16 @@ function readAlgorithmIdentifier(bytes: Uint8Array, expected: CurveName): void {
 }
 
 function importSpki(curve: CurveName, bytes: Uint8Array): EcKey {
-  const [algorithm, publicKey, ...rest] = readSequence(bytes);
-  if (algorithm?.tag !== TAG.SEQUENCE || publicKey?.tag !== TAG.BIT_STRING || rest.length > 0) throw new DerError("not a SubjectPublicKeyInfo");
-  readAlgorithmIdentifier(algorithm.contents, curve);
-  if (publicKey.contents[0] !== 0) throw new DerError("the public key's bit string has unused bits");
-  return { curve, point: decodePoint(curve, publicKey.contents.subarray(1)) };
+  const { algorithm, publicKey } = readSpki(bytes);
+  readAlgorithmIdentifier(algorithm, curve);
+  return { curve, point: decodePoint(curve, publicKey) };
 }
 
 function importPkcs8(curve: CurveName, bytes: Uint8Array): EcKey {
-  const [version, algorithm, privateKeyOctets] = readSequence(bytes);
-  if (version?.tag !== TAG.INTEGER || algorithm?.tag !== TAG.SEQUENCE || privateKeyOctets?.tag !== TAG.OCTET_STRING) throw new DerError("not a PKCS #8 PrivateKeyInfo");
-  readAlgorithmIdentifier(algorithm.contents, curve);
+  const { algorithm, privateKey: ecPrivateKey } = readPkcs8(bytes);
+  readAlgorithmIdentifier(algorithm, curve);
   // RFC 5915's ECPrivateKey: version 1, the scalar, then optionally [0] the curve and [1] the public point.
-  const [ecVersion, secret, ...optional] = readSequence(privateKeyOctets.contents);
+  const [ecVersion, secret, ...optional] = readSequence(ecPrivateKey);
   if (ecVersion?.tag !== TAG.INTEGER || secret?.tag !== TAG.OCTET_STRING) throw new DerError("not an ECPrivateKey");
   const key = privateKey(curve, secret.contents.slice());
   const embedded = optional.find((value) => value.tag === TAG.CONTEXT_1);
@@ -146,10 +143,10 @@ function exportEc(info: EcAlgorithm, format: KeyFormat, key: CryptoKey): Uint8Ar
   if (format === "pkcs8" && isPublic) throw cryptoError("InvalidAccessError", "a pkcs8 export is of a private key");
   switch (format) {
     case "raw": return point.slice();
-    case "spki": return der(TAG.SEQUENCE, algorithmIdentifier(curve), der(TAG.BIT_STRING, Uint8Array.of(0), point));
+    case "spki": return spki(algorithmIdentifier(curve), point);
     case "pkcs8": {
       const ecPrivateKey = der(TAG.SEQUENCE, der(TAG.INTEGER, Uint8Array.of(1)), der(TAG.OCTET_STRING, secret!), der(TAG.CONTEXT_1, der(TAG.BIT_STRING, Uint8Array.of(0), point)));
-      return der(TAG.SEQUENCE, der(TAG.INTEGER, Uint8Array.of(0)), algorithmIdentifier(curve), der(TAG.OCTET_STRING, ecPrivateKey));
+      return pkcs8(algorithmIdentifier(curve), ecPrivateKey);
     }
     case "jwk": {
       const size = coordinateBytes(curve);

@@ -7,7 +7,7 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import type { Algorithm } from "./algorithm.ts";
 import { base64urlDecode, base64urlEncode } from "./bytes.ts";
 import { keyMaterial, makeKey, type CryptoKey, type KeyUsage } from "./crypto-key.ts";
-import { der, DerError, oid, oidText, readDer, readOne, readSequence, TAG } from "./der.ts";
+import { der, DerError, oid, oidText, pkcs8, readDer, readOne, readPkcs8, readSpki, spki, TAG } from "./der.ts";
 import { cryptoError } from "./errors.ts";
 import { asBytes, asJwk, checkJwk, checkUsages, jwkTail, requireUsages, unsupportedFormat, type AlgorithmProvider, type JsonWebKey, type KeyFormat } from "./provider.ts";
 
@@ -52,19 +52,16 @@ function readAlgorithmIdentifier(bytes: Uint8Array): void {
 }
 
 function importSpki(bytes: Uint8Array): EdKey {
-  const [algorithm, publicKey, ...rest] = readSequence(bytes);
-  if (algorithm?.tag !== TAG.SEQUENCE || publicKey?.tag !== TAG.BIT_STRING || rest.length > 0) throw new DerError("not a SubjectPublicKeyInfo");
-  readAlgorithmIdentifier(algorithm.contents);
-  if (publicKey.contents[0] !== 0) throw new DerError("the public key's bit string has unused bits");
-  return publicKeyOf(publicKey.contents.subarray(1));
+  const { algorithm, publicKey } = readSpki(bytes);
+  readAlgorithmIdentifier(algorithm);
+  return publicKeyOf(publicKey);
 }
 
 function importPkcs8(bytes: Uint8Array): EdKey {
-  const [version, algorithm, privateKey] = readSequence(bytes);
-  if (version?.tag !== TAG.INTEGER || algorithm?.tag !== TAG.SEQUENCE || privateKey?.tag !== TAG.OCTET_STRING) throw new DerError("not a PKCS #8 PrivateKeyInfo");
-  readAlgorithmIdentifier(algorithm.contents);
+  const { algorithm, privateKey } = readPkcs8(bytes);
+  readAlgorithmIdentifier(algorithm);
   // RFC 8410: the private key is a CurvePrivateKey, itself an OCTET STRING of the seed.
-  return privateKeyOf(readOne(privateKey.contents, TAG.OCTET_STRING).contents);
+  return privateKeyOf(readOne(privateKey, TAG.OCTET_STRING).contents);
 }
 
 function importJwk(jwk: JsonWebKey, extractable: boolean, usages: KeyUsage[]): EdKey {
@@ -104,8 +101,8 @@ function exportEd(format: KeyFormat, key: CryptoKey): Uint8Array | JsonWebKey {
   if (format === "pkcs8" && isPublic) throw cryptoError("InvalidAccessError", "a pkcs8 export is of a private key");
   switch (format) {
     case "raw": return publicKey.slice();
-    case "spki": return der(TAG.SEQUENCE, algorithmIdentifier(), der(TAG.BIT_STRING, Uint8Array.of(0), publicKey));
-    case "pkcs8": return der(TAG.SEQUENCE, der(TAG.INTEGER, Uint8Array.of(0)), algorithmIdentifier(), der(TAG.OCTET_STRING, der(TAG.OCTET_STRING, seed!)));
+    case "spki": return spki(algorithmIdentifier(), publicKey);
+    case "pkcs8": return pkcs8(algorithmIdentifier(), der(TAG.OCTET_STRING, seed!));
     case "jwk": {
       // alg as the Secure Curves draft (and Node) give it; "EdDSA" is accepted on import too.
       const jwk: JsonWebKey = { kty: "OKP", crv: NAME, alg: NAME, x: base64urlEncode(publicKey) };

@@ -8,7 +8,7 @@
 import { hashName, integerMember, type Algorithm } from "./algorithm.ts";
 import { base64urlDecode, base64urlEncode, constantTimeEqual } from "./bytes.ts";
 import { keyMaterial, makeKey, type CryptoKey, type KeyUsage } from "./crypto-key.ts";
-import { der, DerError, oid, oidText, readDer, readSequence, TAG } from "./der.ts";
+import { der, DerError, oid, oidText, readDer, readSequence, spki, TAG } from "./der.ts";
 import { cryptoError } from "./errors.ts";
 import { digest, hashFunction } from "./hashes.ts";
 import { asBytes, asJwk, checkJwk, checkUsages, jwkTail, unsupportedFormat, type AlgorithmProvider, type JsonWebKey, type KeyFormat } from "./provider.ts";
@@ -110,7 +110,7 @@ function rsaVerifier(name: string, jwkAlgPrefix: string, verifyEncoded: (algorit
       const { modulus, exponent } = keyMaterial<RsaPublicKey>(key);
       if (format === "spki") {
         const algorithm = der(TAG.SEQUENCE, oid(RSA_ENCRYPTION_OID), der(TAG.NULL));
-        return der(TAG.SEQUENCE, algorithm, der(TAG.BIT_STRING, Uint8Array.of(0), der(TAG.SEQUENCE, integer(modulus), integer(exponent))));
+        return spki(algorithm, der(TAG.SEQUENCE, integer(modulus), integer(exponent)));
       }
       if (format !== "jwk") throw unsupportedFormat(name, format);
       const hash = (key.algorithm.hash as { name: string }).name;
