@@ -83,19 +83,28 @@ test("a booted service survives 10,000 fuzz cases, a slowloris and a connection 
     const batches = connections();
     t.diagnostic(`${CASES} cases on ${batches.length} connections`);
     let errorAnswers = 0;
+    // Connections that got no byte at all where answers were due: the user network (slirp, and
+    // passt too) now and then drops a whole connection under this load. Such a batch goes again
+    // once; a server that never answers it fails the second time as well.
+    let lost = 0;
     const failures: string[] = [];
     let next = 0;
     const started = performance.now();
     await Promise.all(Array.from({ length: PARALLEL }, async () => {
       while (next < batches.length && failures.length < 5) {
         const index = next++;
-        const { output } = await send(port, batches[index].input);
-        const wrong = checkAnswers(batches[index], output);
+        let { output } = await send(port, batches[index].input);
+        let wrong = checkAnswers(batches[index], output);
+        if (wrong !== undefined && output === "") {
+          lost++;
+          ({ output } = await send(port, batches[index].input));
+          wrong = checkAnswers(batches[index], output);
+        }
         if (wrong !== undefined) failures.push(`connection ${index} (${batches[index].kind.slice(-200)}): ${wrong}\ninput: ${JSON.stringify(batches[index].input.slice(-300))}`);
         else errorAnswers += parseAnswers(output).filter((answer) => answer.status !== 200).length;
       }
     }));
-    t.diagnostic(`fuzzing took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    t.diagnostic(`fuzzing took ${((performance.now() - started) / 1000).toFixed(1)} s; ${lost} connection(s) lost by the network and sent again`);
     assert.deepEqual(failures, []);
 
     // Slowloris: a head sent a byte at a time, never finished, gets its 408 at the head's deadline.
@@ -135,8 +144,17 @@ test("a booted service survives 10,000 fuzz cases, a slowloris and a connection 
     const stats = JSON.parse(answer[0].body);
     t.diagnostic(`stats: ${JSON.stringify(stats)}`);
     assert.equal(stats.refused, 1);
-    assert.equal(Object.values(stats.rejected as Record<string, number>).reduce((sum, n) => sum + n, 0), errorAnswers + 1); // + the slowloris's 408
-    assert.equal(stats.accepted, batches.length + 1 + probes + MAX_CONNECTIONS + 1 + 1);
+    // + the slowloris's 408. A lost connection may have reached the guest and been answered
+    // there: then each counts at most once more.
+    const rejected = Object.values(stats.rejected as Record<string, number>).reduce((sum, n) => sum + n, 0);
+    const accepted = batches.length + 1 + probes + MAX_CONNECTIONS + 1 + 1;
+    if (lost === 0) {
+      assert.equal(rejected, errorAnswers + 1);
+      assert.equal(stats.accepted, accepted);
+    } else {
+      assert.ok(rejected >= errorAnswers + 1 && rejected <= errorAnswers + 1 + lost, `rejected ${rejected}, seen ${errorAnswers + 1}, lost ${lost}`);
+      assert.ok(stats.accepted >= accepted && stats.accepted <= accepted + lost, `accepted ${stats.accepted}, expected ${accepted} (+ up to ${lost})`);
+    }
     for (const status of [400, 408, 413, 414, 417, 431, 501, 505]) assert.ok((stats.rejected[status] ?? 0) > 0, `no case was answered ${status}`);
   } finally {
     await guest.stop();
