@@ -23,4 +23,13 @@ export interface BlockDevice {
   flush(): Promise<void>;
   /** Tell the device these sectors are unused (a no-op where canDiscard is false). */
   discard(sector: number, count: number): Promise<void>;
+
+  /**
+   * For the exit path only, where the event loop will not turn again (a
+   * service called exit() with data still cached): write whole sectors and
+   * wait for the device right here. Throws what write() would reject with.
+   */
+  writeSync(sector: number, data: Uint8Array): void;
+  /** The same for flush(). */
+  flushSync(): void;
 }

@@ -32,7 +32,7 @@ function started(): Devices {
   for (const transport of findVirtioTransports()) {
     try {
       if (transport.deviceId === DEVICE_NET) found.net.push(new VirtioNet(`net${found.net.length}`, transport, dma, loop));
-      else if (transport.deviceId === DEVICE_BLOCK) found.disks.push(new VirtioBlock(`disk${found.disks.length}`, transport, dma, loop));
+      else if (transport.deviceId === DEVICE_BLOCK) found.disks.push(new VirtioBlock(`disk${found.disks.length}`, transport, dma, loop, { idleUntil, now: nowNs }));
       else if (transport.deviceId === DEVICE_ENTROPY) found.entropy ??= new VirtioEntropy(transport, dma, { idleUntil, now: nowNs });
       else logDevice(`${transport.name}: no driver for virtio device type ${transport.deviceId}`);
     } catch (error) {

@@ -49,6 +49,15 @@ for (const machine of ["microvm", "q35"]) {
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     assert.match(verify.stdout, /verified 2048 sectors/);
 
+    // The exit path's synchronous writes (a file system's cache written back on exit()) land too.
+    truncateSync(disk, 0);
+    truncateSync(disk, DISK_BYTES);
+    const writeSync = await toro(["run", service("devices-blk"), "--machine", machine, "--disk", disk, "--timeout", "60s", "--", "write-sync"]);
+    assert.equal(writeSync.code, 0, writeSync.stdout + writeSync.stderr);
+    assert.match(writeSync.stdout, /wrote 2048 sectors synchronously/);
+    const verifySync = await toro(["run", service("devices-blk"), "--machine", machine, "--disk", disk, "--timeout", "60s", "--", "verify"]);
+    assert.equal(verifySync.code, 0, verifySync.stdout + verifySync.stderr);
+
     const discard = await toro(["run", service("devices-blk"), "--machine", machine, "--disk", disk, "--timeout", "60s", "--", "discard"]);
     assert.equal(discard.code, 0, discard.stdout + discard.stderr);
     assert.match(discard.stdout, /discarded 64 sectors/);

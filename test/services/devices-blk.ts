@@ -1,6 +1,7 @@
 // Writes a pattern over a whole disk, reads it back and checks it, discards
 // its first 64 sectors, or shows that a read-only disk refuses writes.
-// argv[0]: write | verify | discard | write-read-only
+// argv[0]: write | write-sync | verify | discard | write-read-only
+// write-sync writes with writeSync/flushSync (the exit path's) and exits at once.
 import { argv, exit } from "toro";
 import { blockDevices } from "toro/devices";
 import { patternByte } from "./disk-pattern.ts";
@@ -35,6 +36,17 @@ export default async function main() {
     }, sectors);
     await disk.flush();
     console.log(`wrote ${sectors} sectors`);
+  } else if (mode === "write-sync") {
+    for (let sector = 0; sector < sectors; sector += SECTORS_PER_REQUEST * 3) {
+      // Three requests' worth at a time, so one call spans several queue slots.
+      const count = Math.min(SECTORS_PER_REQUEST * 3, sectors - sector);
+      const data = new Uint8Array(count * sectorSize);
+      for (let s = 0; s < count; s++) for (let i = 0; i < sectorSize; i++) data[s * sectorSize + i] = patternByte(sector + s, i);
+      disk.writeSync(sector, data);
+    }
+    disk.flushSync();
+    console.log(`wrote ${sectors} sectors synchronously`);
+    exit(0);
   } else if (mode === "verify") {
     let bad = 0;
     await overDisk(async (sector, count) => {

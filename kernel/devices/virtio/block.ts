@@ -6,6 +6,7 @@
  * turn reach the device with one notification.
  */
 import type { BlockDevice } from "../block-device.ts";
+import type { Waiting } from "./entropy.ts";
 import { DmaPool, type DmaSlot } from "../dma-pool.ts";
 import type { DmaMemory, KeepAlive } from "../hardware.ts";
 import { VirtioDevice } from "./device.ts";
@@ -32,6 +33,10 @@ const HEADER_BYTES = 16;
 /** Data bounce slot size: the largest single request; bigger ones are split. */
 const SLOT_BYTES = 64 * 1024;
 const SLOTS = 16;
+/** The exit path's synchronous wait: a device that has not answered in this long is not going to. */
+const SYNC_TIMEOUT_NS = 10e9;
+/** Re-check between interrupts: an unacknowledged interrupt line raises no new edge. */
+const SYNC_POLL_NS = 1e6;
 
 interface Request {
   type: number;
@@ -40,6 +45,11 @@ interface Request {
   length: number;
   /** For writes: the bytes to send; for reads: where the data goes. */
   data: Uint8Array | undefined;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+interface Settle {
   resolve(): void;
   reject(error: Error): void;
 }
@@ -63,7 +73,13 @@ export class VirtioBlock implements BlockDevice {
   private readonly waiting: Request[] = [];
   private kickScheduled = false;
 
-  constructor(readonly name: string, transport: VirtioTransport, dma: DmaMemory, private readonly keepAlive: KeepAlive) {
+  constructor(
+    readonly name: string,
+    transport: VirtioTransport,
+    dma: DmaMemory,
+    private readonly keepAlive: KeepAlive,
+    private readonly clock: Waiting,
+  ) {
     this.device = new VirtioDevice(transport, dma, { features: F_SIZE_MAX | F_SEG_MAX | F_RO | F_BLK_SIZE | F_FLUSH | F_DISCARD });
     this.sectors = this.device.readConfig((c) => c.configRead32(0) + c.configRead32(4) * 2 ** 32);
     this.readOnly = this.device.has(F_RO);
@@ -105,6 +121,37 @@ export class VirtioBlock implements BlockDevice {
     return this.enqueue(T_DISCARD, 0, 16, range);
   }
 
+  writeSync(sector: number, data: Uint8Array): void {
+    if (this.readOnly) throw new Error(`${this.name} is read-only`);
+    if (data.length % SECTOR !== 0) throw new RangeError(`writes are whole sectors of ${SECTOR} bytes; got ${data.length} bytes`);
+    this.checkRange(sector, data.length / SECTOR);
+    this.waitSync((settle) => this.splitInto(T_OUT, sector, data, settle));
+  }
+
+  flushSync(): void {
+    if (this.device.has(F_FLUSH)) this.waitSync((settle) => this.push(T_FLUSH, 0, 0, undefined, settle));
+  }
+
+  /**
+   * Queue the requests `queue` makes and poll the device until every request
+   * in flight is done: the notification and the completions that the event
+   * loop would have handled happen here. Throws the first failure.
+   */
+  private waitSync(queue: (settle: Settle) => void): void {
+    let failure: Error | undefined;
+    queue({ resolve: () => {}, reject: (error) => (failure ??= error) });
+    const deadline = this.clock.now() + SYNC_TIMEOUT_NS;
+    const busy = () => this.headers.available < this.maxInFlight || this.waiting.length > 0;
+    while (busy()) {
+      this.queue.kick();
+      this.queue.takeUsed((done, written) => this.complete(done, written));
+      if (!busy()) break;
+      if (this.clock.now() > deadline) throw new Error(`${this.name}: the disk did not answer in ${SYNC_TIMEOUT_NS / 1e9} s`);
+      this.clock.idleUntil(Math.min(deadline, this.clock.now() + SYNC_POLL_NS));
+    }
+    if (failure) throw failure;
+  }
+
   private checkRange(sector: number, count: number): void {
     if (!Number.isInteger(sector) || !Number.isInteger(count) || sector < 0 || count < 0 || sector + count > this.sectors) {
       throw new RangeError(`${this.name}: sectors ${sector}..${sector + count} are outside the disk (${this.sectors} sectors)`);
@@ -114,19 +161,28 @@ export class VirtioBlock implements BlockDevice {
   /** One request per bounce slot's worth; resolves when all parts are done. */
   private split(type: number, sector: number, data: Uint8Array): Promise<void> {
     const parts: Promise<void>[] = [];
-    for (let offset = 0; offset < data.length; offset += SLOT_BYTES) {
-      const part = data.subarray(offset, Math.min(offset + SLOT_BYTES, data.length));
-      parts.push(this.enqueue(type, sector + offset / SECTOR, part.length, part));
-    }
+    this.splitInto(type, sector, data, undefined, parts);
     return Promise.all(parts).then(() => undefined);
   }
 
+  /** Queue `data` in slot-sized parts: settled through `settle`, or as promises pushed to `parts`. */
+  private splitInto(type: number, sector: number, data: Uint8Array, settle: Settle | undefined, parts: Promise<void>[] = []): void {
+    for (let offset = 0; offset < data.length; offset += SLOT_BYTES) {
+      const part = data.subarray(offset, Math.min(offset + SLOT_BYTES, data.length));
+      const at = sector + offset / SECTOR;
+      if (settle) this.push(type, at, part.length, part, settle);
+      else parts.push(this.enqueue(type, at, part.length, part));
+    }
+  }
+
   private enqueue(type: number, sector: number, length: number, data: Uint8Array | undefined): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.keepAlive.retain();
-      this.waiting.push({ type, sector, length, data, resolve, reject });
-      this.submitWaiting();
-    });
+    return new Promise<void>((resolve, reject) => this.push(type, sector, length, data, { resolve, reject }));
+  }
+
+  private push(type: number, sector: number, length: number, data: Uint8Array | undefined, { resolve, reject }: Settle): void {
+    this.keepAlive.retain();
+    this.waiting.push({ type, sector, length, data, resolve, reject });
+    this.submitWaiting();
   }
 
   private submitWaiting(): void {
