@@ -255,9 +255,32 @@ export class FatVolume implements FileSystem {
   syncBeforeExit(): void {
     if (!this.mounted || this.readOnly) return;
     const { cache } = this.parts;
-    // The FSInfo counts are already in the cache's table blocks when an operation finished; write it all.
+    this.parts.fat.writeInfo();
     cache.writeBackSync();
     this.parts.fat.tableWritten();
+    if (this.dirtyOnDisk) {
+      this.writeStateSync();
+      this.dirtyOnDisk = false;
+    }
+  }
+
+  /** Mark the volume clean with synchronous writes (the exit path): the blocks were pinned at mount. */
+  private writeStateSync(): void {
+    const { cache, geometry } = this.parts;
+    const boot = cache.peek(0)!.slice();
+    boot[geometry.stateOffset] &= ~1;
+    cache.writeThroughSync(0, boot);
+    if (geometry.type !== "fat12") {
+      // Entry 1's clean-shutdown bit: bit 15 (FAT16, byte 3) or bit 27 (FAT32, byte 7).
+      const [byte, bit] = geometry.type === "fat16" ? [3, 0x80] : [7, 0x08];
+      for (let copy = 0; copy < geometry.fatCount; copy++) {
+        const block = geometry.reservedSectors + copy * geometry.fatSectors;
+        const sector = cache.peek(block)!.slice();
+        sector[byte] |= bit;
+        cache.writeThroughSync(block, sector);
+      }
+    }
+    cache.device.flushSync();
   }
 
   unmount(): Promise<void> {
@@ -280,7 +303,7 @@ export class FatVolume implements FileSystem {
 
   /** Every change cached so far to the disk in order (data, table, directories), the volume still dirty. */
   async writeBack(): Promise<void> {
-    await this.parts.fat.writeInfo();
+    this.parts.fat.writeInfo();
     await this.parts.cache.writeBack();
     this.parts.fat.tableWritten();
   }
