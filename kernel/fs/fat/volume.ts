@@ -42,6 +42,8 @@ export class FatVolume implements FileSystem {
   /** The dirty flag is set on the disk (changes may be there that a write-back has not finished). */
   private dirtyOnDisk: boolean;
   private mounted = true;
+  /** An operation has started and not finished (the exit path may find one suspended half-way). */
+  private inProgress = false;
   readonly rootCluster: number;
 
   constructor(
@@ -61,7 +63,12 @@ export class FatVolume implements FileSystem {
     return this.lock.run(async () => {
       if (!this.mounted) throw new FsError("EIO", "the volume is unmounted");
       if (this.directories.size > DIRECTORY_CACHE_LIMIT) this.directories.clear();
-      return work();
+      this.inProgress = true;
+      try {
+        return await work();
+      } finally {
+        this.inProgress = false;
+      }
     });
   }
 
@@ -258,7 +265,8 @@ export class FatVolume implements FileSystem {
     this.parts.fat.writeInfo();
     cache.writeBackSync();
     this.parts.fat.tableWritten();
-    if (this.dirtyOnDisk) {
+    // An operation suspended half-way (its table written, its entry not yet) leaves the volume for the next mount's check.
+    if (this.dirtyOnDisk && !this.inProgress) {
       this.writeStateSync();
       this.dirtyOnDisk = false;
     }
@@ -353,7 +361,9 @@ export class FatVolume implements FileSystem {
   async released(node: FatNode): Promise<void> {
     node.openCount--;
     if (node.openCount > 0) return;
-    this.openNodes.delete(nodeKey(node.directory, node.record.slot));
+    const key = nodeKey(node.directory, node.record.slot);
+    // An unlinked node's slot may hold a newer file by now.
+    if (this.openNodes.get(key) === node) this.openNodes.delete(key);
     if (node.unlinked && !this.readOnly) {
       await this.beginChange();
       await this.data.releaseAll(node);
