@@ -272,12 +272,13 @@ export class FatVolume implements FileSystem {
     }
   }
 
-  /** Mark the volume clean with synchronous writes (the exit path): the blocks were pinned at mount. */
+  /**
+   * Mark the volume clean with synchronous writes (the exit path), the FAT
+   * copies' bit first and the boot sector's last, as writeState(): a crash
+   * between them leaves the boot sector dirty. The blocks were pinned at mount.
+   */
   private writeStateSync(): void {
     const { cache, geometry } = this.parts;
-    const boot = cache.peek(0)!.slice();
-    boot[geometry.stateOffset] &= ~1;
-    cache.writeThroughSync(0, boot);
     if (geometry.type !== "fat12") {
       // Entry 1's clean-shutdown bit: bit 15 (FAT16, byte 3) or bit 27 (FAT32, byte 7).
       const [byte, bit] = geometry.type === "fat16" ? [3, 0x80] : [7, 0x08];
@@ -287,7 +288,11 @@ export class FatVolume implements FileSystem {
         sector[byte] |= bit;
         cache.writeThroughSync(block, sector);
       }
+      cache.device.flushSync();
     }
+    const boot = cache.peek(0)!.slice();
+    boot[geometry.stateOffset] &= ~1;
+    cache.writeThroughSync(0, boot);
     cache.device.flushSync();
   }
 
