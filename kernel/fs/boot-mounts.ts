@@ -6,7 +6,9 @@
  * hooks.
  */
 import { hw } from "../hw.ts";
+import { blockDevices } from "../devices/index.ts";
 import { hasAssets, mountAssets } from "./assets/index.ts";
+import { mountFat } from "./fat/index.ts";
 import { mountVirtioFs } from "./virtiofs/index.ts";
 import { exitHooks } from "../process/exit-hooks.ts";
 import { bootParameters } from "../process/state.ts";
@@ -22,10 +24,20 @@ const ASSETS_PATH = "/app";
 
 /** The sources this image can mount. */
 const mounterFor: MounterFor = (source) => {
+  const disk = /^disk(\d+)$/.exec(source);
+  if (disk) return (request) => mountDisk(Number(disk[1]), request.readOnly);
   if (source === "assets") return async () => mountAssets();
   if (source.startsWith("virtiofs.")) return (request) => mountVirtioFs(source.slice("virtiofs.".length), { readOnly: request.readOnly });
   return undefined;
 };
+
+/** The FAT volume on the VM's disk number `index` (the order of the --disk flags). */
+async function mountDisk(index: number, readOnly: boolean) {
+  const devices = blockDevices();
+  const device = devices[index];
+  if (!device) throw new Error(`the VM has no disk${index} (it has ${devices.length} disk${devices.length === 1 ? "" : "s"})`);
+  return mountFat(device, { readOnly });
+}
 
 export async function mountBootVolumes(): Promise<Vfs> {
   const { mounts, errors } = parseMounts(bootParameters.params.get(MOUNT_PARAMETER) ?? []);
