@@ -6,6 +6,7 @@
  * preconditions in the RFC's order (13.2.2): If-Match, If-Unmodified-Since,
  * If-None-Match, If-Modified-Since, then If-Range for a Range.
  */
+import { parseHttpDate } from "./http-date.ts";
 
 /** What the validators are made from. */
 export interface Validated {
@@ -45,9 +46,7 @@ function matches(tags: readonly string[], etag: string, strong: boolean): boolea
 
 /** A valid HTTP-date in ms, or undefined (the field is then ignored, as the RFC says). */
 function httpDate(value: string | null): number | undefined {
-  if (value === null) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
+  return value === null ? undefined : parseHttpDate(value);
 }
 
 interface FieldSource {

@@ -134,6 +134,8 @@ test("ETag (weak, from size and mtime) and Last-Modified; If-None-Match and If-M
     { "if-none-match": "*" },
     { "if-modified-since": "Sun, 01 Mar 2026 12:34:56 GMT" },
     { "if-modified-since": "Mon, 02 Mar 2026 00:00:00 GMT" },
+    { "if-modified-since": "Sunday, 01-Mar-26 12:34:56 GMT" }, // RFC 850's obsolete form
+    { "if-modified-since": "Sun Mar  1 12:34:56 2026" }, // asctime's
   ]) {
     const response = await serve(get("/letters.txt", condition));
     assert.equal(response.status, 304, JSON.stringify(condition));
