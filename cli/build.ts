@@ -32,6 +32,7 @@ export const RUNTIME_MODULES: Record<string, string> = {
   "toro/devices": join(KERNEL_DIR, "devices", "index.ts"),
   "toro/net": join(KERNEL_DIR, "net", "index.ts"),
   "toro/http": join(TORO_ROOT, "lib", "http", "index.ts"),
+  "toro/fs": join(KERNEL_DIR, "fs", "index.ts"),
 };
 
 const runtimeModules: esbuild.Plugin = {
