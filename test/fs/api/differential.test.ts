@@ -7,13 +7,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as nodeFs from "node:fs/promises";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import * as toroFs from "../../../kernel/fs/index.ts";
 import { useVfs } from "../../../kernel/fs/current-vfs.ts";
 import { Vfs } from "../../../kernel/fs/vfs.ts";
+import { mountFat } from "../../../kernel/fs/fat/index.ts";
+import type { FileSystem } from "../../../kernel/fs/file-system.ts";
+import { MemoryDisk } from "../../sim/memory-disk.ts";
 import { MemoryFs } from "../../sim/memory-fs.ts";
 
 type Api = typeof nodeFs;
@@ -75,12 +79,30 @@ async function trace(scenario: Scenario, fs: Api, dir: string): Promise<[string,
   return steps;
 }
 
-async function compare(scenario: Scenario): Promise<void> {
+/** A fresh FAT volume made by Debian's mkfs.fat, on a disk in memory. */
+async function fatVolume(fatBits: 16 | 32): Promise<FileSystem> {
+  const dir = mkdtempSync(join(tmpdir(), "toro-fat-"));
+  const image = join(dir, "disk.img");
+  try {
+    execFileSync("mkfs.fat", ["-C", "-F", String(fatBits), image, fatBits === 32 ? "40960" : "16384"], { stdio: "ignore" });
+    return await mountFat(new MemoryDisk(new Uint8Array(readFileSync(image))), { writeBackDelayMs: 0 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const BACKENDS: Record<string, () => Promise<FileSystem>> = {
+  memory: async () => new MemoryFs(),
+  fat16: () => fatVolume(16),
+  fat32: () => fatVolume(32),
+};
+
+async function compare(scenario: Scenario, backend: () => Promise<FileSystem>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "toro-fs-"));
   try {
     const expected = await trace(scenario, nodeFs, dir);
     const vfs = new Vfs();
-    vfs.mount("/data", new MemoryFs());
+    vfs.mount("/data", await backend());
     useVfs(vfs);
     const actual = await trace(scenario, toroFs as unknown as Api, "/data");
     // The steps that differ, by label, so a failure says which call.
@@ -415,7 +437,9 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
-for (const [name, scenario] of Object.entries(scenarios)) test(name, () => compare(scenario));
+for (const [backend, make] of Object.entries(BACKENDS)) {
+  for (const [name, scenario] of Object.entries(scenarios)) test(`${backend}: ${name}`, () => compare(scenario, make));
+}
 
 test("constants are Node's", () => {
   for (const [name, value] of Object.entries(toroFs.constants)) assert.equal(value, (nodeFs.constants as Record<string, number>)[name], name);
