@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, mkdtemp, open, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -126,6 +126,26 @@ test("StaticWebServer over --dir: 200, 301, 304, 206, 416, HEAD, 405, and traver
     }
   } finally {
     await rm(site, { recursive: true, force: true });
+  }
+});
+
+test("StaticWebServer: the example's own site embedded with --assets is served from /app, with no disk", { timeout: 180_000 }, async () => {
+  const site = join(STATIC_EXAMPLE, "site");
+  const port = await freePort();
+  const guest = await startGuest([STATIC_EXAMPLE, "--assets", site, "--env", "ROOT=/app", "-p", `${port}:80`, "--timeout", "170s"], /serving HTTP on/);
+  try {
+    for (const [path, file, type] of [["/", "index.html", "text/html; charset=utf-8"], ["/about/", "about/index.html", "text/html; charset=utf-8"],
+      ["/style.css", "style.css", "text/css; charset=utf-8"], ["/toro.svg", "toro.svg", "image/svg+xml; charset=utf-8"]]) {
+      const answer = await send(port, path);
+      assert.equal(answer.status, 200, `${path}\n${guest.output()}`);
+      assert.equal(answer.headers["content-type"], type, path);
+      assert.deepEqual(answer.body, await readFile(join(site, file)), path);
+    }
+    assert.equal((await send(port, "/about")).headers.location, "/about/");
+    const etag = (await send(port, "/style.css")).headers.etag as string;
+    assert.equal((await send(port, "/style.css", { headers: { "if-none-match": etag } })).status, 304);
+  } finally {
+    await guest.stop();
   }
 });
 
