@@ -1,5 +1,6 @@
 /** Command-line parsing for the `toro` command. Pure: no I/O, easy to test. */
 import { CliError } from "./errors.ts";
+import { parseShare, type Share } from "./share.ts";
 
 export type Accel = "auto" | "kvm" | "tcg";
 export type Machine = "microvm" | "q35";
@@ -50,6 +51,8 @@ export interface RunOptions {
   forwards: PortForward[];
   disks: Disk[];
   address: StaticAddress | undefined;
+  /** Live host directories over virtio-fs (--share). */
+  shares: Share[];
 }
 
 export interface BuildOptions {
@@ -82,6 +85,9 @@ commands:
                             gateway 10.0.2.2 (the host's loopback), DNS 10.0.2.3
         -p HOSTPORT:GUESTPORT[/udp]  forward a host port to the guest (user networking; repeatable)
         --disk FILE[,ro]    attach a raw disk image as a virtio block device (repeatable)
+        --share HOSTDIR:/PATH[,ro]  mount a live host directory at /PATH over virtio-fs
+                            (needs virtiofsd: Debian's virtiofsd or qemu-system-common);
+                            changes are on the host at once; ,ro refuses writes (repeatable)
         --ip ADDRESS/PREFIX a static IPv4 address, e.g. 10.0.2.15/24 (default: DHCP)
         --gateway ADDRESS   the default route with --ip
         --dns ADDRESS       a DNS server with --ip (repeatable)
@@ -192,7 +198,7 @@ export function parseArgs(argv: string[]): Command {
 
   const run: RunOptions = {
     target: "", memoryMiB: 64, accel: "auto", machine: "microvm", timeoutMs: undefined, env: {}, args: [], trace: false, capture: undefined,
-    net: { mode: "user" }, forwards: [], disks: [], address: undefined,
+    net: { mode: "user" }, forwards: [], disks: [], address: undefined, shares: [],
   };
   let gateway: string | undefined;
   const dns: string[] = [];
@@ -212,7 +218,7 @@ export function parseArgs(argv: string[]): Command {
     const eq = word.indexOf("=");
     const flag = eq > 0 && word.startsWith("--") ? word.slice(0, eq) : word;
     const inline = eq > 0 && word.startsWith("--") ? word.slice(eq + 1) : undefined;
-    const runOnly = ["--mem", "--accel", "--machine", "--timeout", "--env", "--trace", "--capture", "--net", "-p", "--publish", "--disk", "--ip", "--gateway", "--dns"];
+    const runOnly = ["--mem", "--accel", "--machine", "--timeout", "--env", "--trace", "--capture", "--net", "-p", "--publish", "--disk", "--share", "--ip", "--gateway", "--dns"];
     if (runOnly.includes(flag) && command !== "run") throw new CliError(`${flag} is an option of run, not ${command}`);
     let value: string;
     switch (flag) {
@@ -232,6 +238,7 @@ export function parseArgs(argv: string[]): Command {
       case "-p":
       case "--publish": [value, i] = flagValue(rest, i, flag, inline); run.forwards.push(parseForward(value)); break;
       case "--disk": [value, i] = flagValue(rest, i, flag, inline); run.disks.push(parseDisk(value)); break;
+      case "--share": [value, i] = flagValue(rest, i, flag, inline); run.shares.push(parseShare(value)); break;
       case "--ip": [value, i] = flagValue(rest, i, flag, inline); run.address = { ...parseCidr(value), gateway: undefined, dns: [] }; break;
       case "--gateway": [value, i] = flagValue(rest, i, flag, inline); gateway = parseIpv4(value, flag); break;
       case "--dns": [value, i] = flagValue(rest, i, flag, inline); dns.push(parseIpv4(value, flag)); break;

@@ -1,5 +1,6 @@
 /** The QEMU command line for a Toro image. */
 import type { Disk, Machine, Network, PortForward } from "./args.ts";
+import { shareQemuArgs, type Share, type ShareSocket } from "./share.ts";
 
 /**
  * Not a `toro run` flag, for tests that play the other end of the cable: the
@@ -35,6 +36,9 @@ export interface VmConfig {
   disks: Disk[];
   /** A pcap file for the card's frames (QEMU's filter-dump), or none. */
   capture?: string;
+  /** --share directories, and once runVm has started their virtiofsd, the sockets QEMU connects to. */
+  shares?: Share[];
+  shareSockets?: ShareSocket[];
 }
 
 /** QEMU splits option values at commas; a literal comma is written twice. */
@@ -82,8 +86,9 @@ export function qemuArgs(vm: VmConfig): string[] {
   // microvm: no PCI, no option ROMs, no ACPI tables (saves ~9 ms of QEMU start-up;
   // devices are announced on the command line); the PIT stays for clock calibration.
   const machine = vm.machine === "microvm" ? "microvm,x-option-roms=off,acpi=off,pit=on,pic=off,rtc=on" : "q35";
+  const shares = shareQemuArgs(vm.machine, vm.memoryMiB, vm.shareSockets ?? []);
   return [
-    "-M", machine,
+    "-M", machine + shares.machineOption,
     "-accel", vm.accel,
     ...(vm.accel === "kvm" ? ["-cpu", "host"] : []),
     "-m", `${vm.memoryMiB}M`,
@@ -92,6 +97,7 @@ export function qemuArgs(vm: VmConfig): string[] {
     "-no-reboot",
     "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
     ...deviceArgs(vm),
+    ...shares.args,
     "-kernel", vm.image,
     "-append", vm.cmdline,
   ];

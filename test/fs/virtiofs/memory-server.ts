@@ -91,6 +91,7 @@ export class MemoryFuseServer {
     if (request.length < IN_HEADER_SIZE) throw new Error(`a request of ${request.length} bytes`);
     const header = new InHeader(request);
     if (header.length !== request.length) throw new Error(`a request says ${header.length} bytes and has ${request.length}`);
+    if (header.unique === 0) throw new Error("a request with unique 0, which FUSE keeps for notifications");
     this.opcodes.push(header.opcode);
     this.lastCaller = { uid: header.uid, gid: header.gid };
     const body = request.subarray(IN_HEADER_SIZE);
@@ -287,6 +288,7 @@ export class MemoryFuseServer {
     const parent = this.directory(parentNode);
     const child = parent.children.get(name);
     if (!child) throw new Failure(Errno.ENOENT);
+    this.requireLookedUp(child);
     if (directoryWanted && child.kind !== "directory") throw new Failure(Errno.ENOTDIR);
     if (!directoryWanted && child.kind === "directory") throw new Failure(Errno.EISDIR);
     if (child.kind === "directory" && child.children.size > 0) throw new Failure(Errno.ENOTEMPTY);
@@ -300,6 +302,7 @@ export class MemoryFuseServer {
     const toParent = this.directory(this.node(toParentId));
     const moving = fromParent.children.get(fromName);
     if (!moving) throw new Failure(Errno.ENOENT);
+    this.requireLookedUp(moving);
     for (let at: MemoryNode | undefined = toParent; at; at = at.parent) if (at === moving) throw new Failure(Errno.EINVAL);
     const replaced = toParent.children.get(toName);
     if (replaced === moving) return new Uint8Array(0);
@@ -313,6 +316,11 @@ export class MemoryFuseServer {
     this.link(toParent, toName, moving);
     moving.parent = toParent;
     return new Uint8Array(0);
+  }
+
+  /** QEMU's virtiofsd finds the node of a name it removes or moves among those the client holds, and answers EIO for one it does not. */
+  private requireLookedUp(node: MemoryNode): void {
+    if (node.lookups === 0) throw new Failure(Errno.EIO);
   }
 
   private names(bytes: Uint8Array, count: number): string[] {
