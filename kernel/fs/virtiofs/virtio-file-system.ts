@@ -48,11 +48,11 @@ export class VirtioFileSystem implements FileSystem {
       const entries: DirectoryEntry[] = [];
       const untyped: string[] = [];
       try {
-        for (let offset = 0; ;) {
+        for (let offset = 0n; ;) {
           const body = new Uint8Array(ReadWriteIn.SIZE);
           const read = new ReadWriteIn(body);
           read.fh = fh;
-          read.offset = offset;
+          read.directoryOffset = offset;
           read.size = this.session.maxTransfer;
           const dirents = readDirents(await this.session.call(Opcode.READDIR, directory.nodeid, [body], this.session.maxTransfer, 0));
           if (typeof dirents === "string") throw new FsError("EIO", `${this.session.tag}: ${dirents}`);

@@ -29,6 +29,8 @@ class Failure {
   constructor(readonly errno: number) {}
 }
 
+/** READDIR cookie i is i × this (+ i, so the low bits matter too): beyond 2^53 from the second entry on. */
+const COOKIE_STEP = 1n << 54n;
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
 
@@ -274,12 +276,15 @@ export class MemoryFuseServer {
     const limit = Math.min(read.size, this.options.readdirBytes ?? read.size);
     const out = new Uint8Array(limit);
     let used = 0;
-    for (let i = read.offset; i < entries.length; i++) {
+    // Cookies far apart, as ext4's hashes are, so a client that rounds them through a double loses its place.
+    const start = read.directoryOffset / COOKIE_STEP;
+    if (start > 0n && read.directoryOffset !== start * COOKIE_STEP + start - 1n) throw new Error(`READDIR at offset ${read.directoryOffset}, which is no cookie this server gave`);
+    for (let i = Number(start); i < entries.length; i++) {
       const [name, node] = entries[i];
       const bytes = encoder.encode(name);
       if (used + direntSize(bytes.length) > limit) break;
       const type = this.options.untypedDirents ? 0 : node.kind === "directory" ? DT_DIR : DT_REG;
-      used += writeDirent(out, used, { ino: node.ino, offset: i + 1, type, name: bytes });
+      used += writeDirent(out, used, { ino: node.ino, offset: BigInt(i + 1) * COOKIE_STEP + BigInt(i), type, name: bytes });
     }
     return out.slice(0, used);
   }
