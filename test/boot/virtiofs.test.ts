@@ -42,7 +42,7 @@ function expectedBig(): Buffer {
 }
 
 for (const machine of ["microvm", "q35"]) {
-  test(`${machine}: a service lists, reads, writes, renames and deletes files in a --share directory, and the host sees each change at once`, { skip: missing }, async () => {
+  test(`${machine}: a service lists, reads, writes, renames and deletes files in a --share directory through toro/fs, and the host sees each change at once`, { skip: missing }, async () => {
     const dir = hostDirectory();
     const guest = await startGuest(
       [service("virtiofs-share"), "--share", `${dir}:/data`, "--machine", machine, "--net", "none", "--timeout", "120s"],
@@ -57,7 +57,6 @@ for (const machine of ["microvm", "q35"]) {
       await guest.stop();
     }
     const output = guest.output();
-    assert.match(output, /^mounted virtiofs\.share0 at \/data$/m);
     assert.match(output, /^root: hello\.txt sub\/$/m);
     assert.match(output, /^hello\.txt: hi from the host$/m);
     assert.match(output, /^sub: inner\.txt$/m);
@@ -65,12 +64,14 @@ for (const machine of ["microvm", "q35"]) {
     assert.match(output, /^rmdir of a full directory: ENOTEMPTY$/m);
     assert.match(output, /^open of a missing file: ENOENT$/m);
     assert.match(output, /^big\.bin: 300000 bytes read back intact$/m);
-    assert.match(output, /^statfs: sane$/m);
+    assert.match(output, /^after write and truncate: 10 bytes$/m);
     assert.match(output, /^root: ack\.txt made\/$/m);
     assert.deepEqual(readdirSync(dir).sort(), ["ack.txt", "made"]);
     assert.deepEqual(readdirSync(join(dir, "made")).sort(), ["big.bin", "renamed.txt"]);
     assert.equal(readFileSync(join(dir, "made", "renamed.txt"), "utf8"), "written by the guest\n");
-    assert.ok(readFileSync(join(dir, "made", "big.bin")).equals(expectedBig()), "the 300 kB file is on the host byte for byte");
+    const big = expectedBig();
+    big.write("TORO", 0);
+    assert.ok(readFileSync(join(dir, "made", "big.bin")).equals(big.subarray(0, 10)), "the file written whole, then in place and truncated, is on the host as the guest left it");
     rmSync(dir, { recursive: true, force: true });
   });
 }
@@ -79,7 +80,6 @@ test("a ,ro share reads as before and refuses every change with EROFS; the host 
   const dir = hostDirectory();
   const run = await toro(["run", service("virtiofs-share"), "--share", `${dir}:/data,ro`, "--net", "none", "--timeout", "120s", "--", "read-only"]);
   assert.equal(run.code, 0, run.stdout + run.stderr);
-  assert.match(run.stdout, /^mounted virtiofs\.share0 at \/data read-only$/m);
   assert.match(run.stdout, /^hello\.txt: hi from the host$/m);
   for (const call of ["write", "mkdir", "unlink", "rename"]) assert.match(run.stdout, new RegExp(`^${call}: EROFS$`, "m"));
   assert.deepEqual(readdirSync(dir).sort(), ["hello.txt", "sub"]);
