@@ -107,9 +107,10 @@ commands:
                             changed meanwhile is reported as a conflict and left as the host has
                             it. When the VM does not end cleanly nothing is written back, and the
                             image is kept (its path is printed). Names FAT cannot hold
-                            ("*/:<>?\\| and control characters, over 255 UTF-16 units, a trailing
-                            dot or space, two names differing only in case), symlinks and special
-                            files are refused before the boot (repeatable)
+                            ("*/:<>?\\| and control characters, characters outside Unicode's BMP
+                            such as emoji, over 255 UTF-16 units, a trailing dot or space, two
+                            names differing only in case), symlinks and special files are
+                            refused before the boot (repeatable)
         --assets DIR        embed DIR's files in the image, read-only at /app (as build)
         --ip ADDRESS/PREFIX a static IPv4 address, e.g. 10.0.2.15/24 (default: DHCP)
         --gateway ADDRESS   the default route with --ip

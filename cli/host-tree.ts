@@ -28,6 +28,9 @@ export function fatNameProblem(name: string): string | undefined {
     const c = bad[0];
     return c < " " || c === "\u007f" ? `a control character (U+${c.charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()})` : `the character ${c}`;
   }
+  // FAT's long names are UTF-16 and could hold them, but mtools (which writes the image) drops them.
+  const astral = /[\u{10000}-\u{10FFFF}]/u.exec(name);
+  if (astral) return `the character ${astral[0]} (U+${astral[0].codePointAt(0)!.toString(16).toUpperCase()}), outside the Basic Multilingual Plane, which mtools cannot write`;
   // String length counts UTF-16 units, as FAT's long names do.
   if (name.length > 255) return `${name.length} UTF-16 units, more than FAT's 255`;
   // FAT drops trailing dots and spaces (mtools writes "a." as "a"): the name would not come back.
