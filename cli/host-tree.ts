@@ -38,6 +38,11 @@ export function fatNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** A name as FAT compares names: each character upper-cased on its own (so "ß" stays itself, not "SS"). */
+export function foldCase(name: string): string {
+  return [...name].map((c) => (c.toUpperCase().length === 1 ? c.toUpperCase() : c)).join("");
+}
+
 export function formatPath(root: string, path: readonly string[]): string {
   return path.length ? join(root, ...path) : root;
 }
@@ -71,7 +76,7 @@ export function readTree(root: string, what: string, options: { fat: boolean }):
       if (options.fat) {
         const problem = fatNameProblem(name);
         if (problem) throw new CliError(`${what}: FAT cannot represent the name ${JSON.stringify(full)}: it has ${problem}`);
-        const key = name.toUpperCase();
+        const key = foldCase(name);
         const other = folded.get(key);
         if (other !== undefined) {
           throw new CliError(`${what}: FAT cannot represent both ${JSON.stringify(join(dir, other))} and ${JSON.stringify(full)}: FAT names ignore case`);
