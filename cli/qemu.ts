@@ -1,6 +1,9 @@
 /** The QEMU command line for a Toro image. */
 import type { Disk, Machine, Network, PortForward } from "./args.ts";
 
+/** What QEMU needs of a disk (where the guest mounts it travels on the kernel command line). */
+export type AttachedDisk = Pick<Disk, "path" | "readOnly">;
+
 /**
  * Not a `toro run` flag, for tests that play the other end of the cable: the
  * card's frames travel as UDP datagrams on the loopback (QEMU's dgram
@@ -32,7 +35,7 @@ export interface VmConfig {
    */
   net: Network | UdpWire;
   forwards: PortForward[];
-  disks: Disk[];
+  disks: AttachedDisk[];
   /** A pcap file for the card's frames (QEMU's filter-dump), or none. */
   capture?: string;
 }

@@ -6,8 +6,9 @@ import { spawn, type ChildProcessByStdio, type StdioOptions } from "node:child_p
 import { accessSync, constants, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
+import { encodeMount } from "../kernel/fs/mount-parameter.ts";
 import { encodeCmdline, parseCmdline } from "../kernel/process/cmdline.ts";
-import type { RunOptions, StaticAddress } from "./args.ts";
+import type { Disk, RunOptions, StaticAddress } from "./args.ts";
 import { chooseAccelerator, realHost } from "./accel.ts";
 import { CliError } from "./errors.ts";
 import { EXIT_NO_REPORT, EXIT_OUTPUT_CLOSED, EXIT_TIMEOUT, outcomeOfQemuStatus } from "./exit-codes.ts";
@@ -32,6 +33,15 @@ export function addressWords(address: StaticAddress | undefined): string[] {
   ];
 }
 
+/** A toro.mount= word per disk: "disk<N>" in the order QEMU attaches them (see kernel/fs/mount-parameter.ts). */
+export function mountWords(disks: readonly Disk[]): string[] {
+  return disks.map((disk, i) => encodeMount({ source: `disk${i}`, path: disk.mount, readOnly: disk.readOnly }));
+}
+
+/**
+ * The VM for an image. `options.disks` are all the disks to attach, the
+ * images of --dir after the --disk ones (main.ts builds those first).
+ */
 export function vmConfig(image: string, options: RunOptions, log: (line: string) => void): VmConfig {
   const least = leastMemoryMiB(image);
   if (options.memoryMiB < least) throw new CliError(`--mem ${options.memoryMiB}M is less than this image needs (${least}M)`);
@@ -40,11 +50,12 @@ export function vmConfig(image: string, options: RunOptions, log: (line: string)
     `toro.epoch_ms=${Date.now()}`,
     ...(options.trace ? ["toro.trace"] : []),
     ...addressWords(options.address),
+    ...mountWords(options.disks),
     ...encodeCmdline(options.args, options.env),
   ];
   const cmdline = words.join(" ");
   if (cmdline.length > MAX_CMDLINE) {
-    throw new CliError(`the service's arguments and environment take ${cmdline.length} bytes encoded; the limit is ${MAX_CMDLINE}`);
+    throw new CliError(`the mounts, the service's arguments and environment take ${cmdline.length} bytes encoded; the limit is ${MAX_CMDLINE}`);
   }
   if (options.accel === "auto" && options.trace) log(`toro: accelerator ${choice.accel} (${choice.reason})`);
   for (const disk of options.disks) {
