@@ -190,8 +190,9 @@ export class Vfs {
       const stat = await this.statNames(source.names, source.mustBeDirectory);
       if (target.mustBeDirectory && stat.kind !== "directory") throw new FsError("ENOTDIR");
       if (this.isMountPointOrAbove(source.names) || this.isMountPointOrAbove(target.names)) throw new FsError("EBUSY");
+      // As Linux: two mounts is EXDEV before either's read-only state is looked at.
+      if (this.locate(source.names).mount !== this.locate(target.names).mount) throw new FsError("EXDEV");
       const a = this.writable(source.names), b = this.writable(target.names);
-      if (a.mount !== b.mount) throw new FsError("EXDEV");
       if (isPrefix(source.names, target.names)) {
         if (source.names.length === target.names.length) return;
         throw new FsError("EINVAL");

@@ -14,7 +14,7 @@ for (const call of [() => readFile("/data/missing.txt"), () => toroFs.writeFile(
     await call();
     console.log("no error");
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
+    const e = error as { code?: string; syscall?: string; path?: string; message: string };
     console.log(`${e.code} ${e.syscall} ${e.path}: ${e.message}`);
   }
 }
