@@ -1,5 +1,5 @@
 // The Toro guest of bench/fs.ts, booted as
-//   toro run bench/services/fs-toro.ts --disk fs-toro.img -p PORT:80 --mem 256M -- BYTES OPS
+//   toro run bench/services/fs-toro.ts --disk bench/build/fs/toro.img -p PORT:80 --mem 256M -- BYTES OPS
 // The FAT image (mounted at /data, the first disk's default) first gets the
 // file workload (bench/services/fs-workload.ts) through toro/fs, whose one
 // JSON line goes to the console; then serveStatic serves /data/www on port
