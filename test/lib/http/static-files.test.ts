@@ -383,3 +383,22 @@ test("a root is required", () => {
   assert.throws(() => createStaticHandler(nodeFs, { root: "" }), /root/);
   assert.throws(() => createStaticHandler(nodeFs, {} as StaticOptions), /root/);
 });
+
+test("5,000 random paths of dots, slashes and escapes: never a file outside the root, never a rejection", async () => {
+  const serve = handler();
+  const tokens = [".", "..", "%2e", "%2E", "%2e%2e", ".%2e", "%2f", "%2F", "%5c", "%5C", "\\", "/", "//", "%00", "%25", "%252e", "%252f",
+    "%", "%c0%ae", "secret.txt", "www", "docs", "index.html", "evil.com", ".env", "?", "#", ";", "%3f", "%23"];
+  let seed = 0x5eed;
+  const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  const seen = new Map<number, number>();
+  for (let i = 0; i < 5_000; i++) {
+    let path = "/";
+    for (let length = 1 + random(8); length > 0; length--) path += tokens[random(tokens.length)];
+    const response = await serve(get(path));
+    seen.set(response.status, (seen.get(response.status) ?? 0) + 1);
+    assert.ok([200, 301, 400, 404].includes(response.status), `${path}: ${response.status}`);
+    if (response.status === 200) assert.doesNotMatch(await response.text(), /SECRET/, path);
+  }
+  // The mix reached every branch: files served, directories redirected, bad paths and misses.
+  for (const status of [200, 301, 400, 404]) assert.ok((seen.get(status) ?? 0) > 0, `no ${status} among ${JSON.stringify([...seen])}`);
+});
