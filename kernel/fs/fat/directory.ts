@@ -101,7 +101,7 @@ export class Directory {
       this.endSlot = first + count;
     }
     this.records = undefined;
-    return { name, shortName: shortNameText(full), entry: full, slot: first + count - 1, firstSlot: first };
+    return { name, shortName: shortNameText(full), entry: decodeShortEntry(bytes, bytes.length - ENTRY_BYTES), slot: first + count - 1, firstSlot: first };
   }
 
   /** Mark an entry's slots (long name and short entry) deleted. */
@@ -115,7 +115,8 @@ export class Directory {
     const bytes = new Uint8Array(ENTRY_BYTES);
     encodeShortEntry(entry, bytes, 0);
     await this.writeSlots(record.slot, bytes);
-    record.entry = entry;
+    // What the disk holds: times in FAT's steps.
+    record.entry = decodeShortEntry(bytes, 0);
   }
 
   /** Write the "." and ".." entries' first clusters (a moved directory's ".." follows its new parent). */

@@ -42,6 +42,8 @@ export class FatVolume implements FileSystem {
   /** The dirty flag is set on the disk (changes may be there that a write-back has not finished). */
   private dirtyOnDisk: boolean;
   private mounted = true;
+  /** An operation has started and not finished (the exit path may find one suspended half-way). */
+  private inProgress = false;
   readonly rootCluster: number;
 
   constructor(
@@ -61,7 +63,12 @@ export class FatVolume implements FileSystem {
     return this.lock.run(async () => {
       if (!this.mounted) throw new FsError("EIO", "the volume is unmounted");
       if (this.directories.size > DIRECTORY_CACHE_LIMIT) this.directories.clear();
-      return work();
+      this.inProgress = true;
+      try {
+        return await work();
+      } finally {
+        this.inProgress = false;
+      }
     });
   }
 
@@ -255,9 +262,38 @@ export class FatVolume implements FileSystem {
   syncBeforeExit(): void {
     if (!this.mounted || this.readOnly) return;
     const { cache } = this.parts;
-    // The FSInfo counts are already in the cache's table blocks when an operation finished; write it all.
+    this.parts.fat.writeInfo();
     cache.writeBackSync();
     this.parts.fat.tableWritten();
+    // An operation suspended half-way (its table written, its entry not yet) leaves the volume for the next mount's check.
+    if (this.dirtyOnDisk && !this.inProgress) {
+      this.writeStateSync();
+      this.dirtyOnDisk = false;
+    }
+  }
+
+  /**
+   * Mark the volume clean with synchronous writes (the exit path), the FAT
+   * copies' bit first and the boot sector's last, as writeState(): a crash
+   * between them leaves the boot sector dirty. The blocks were pinned at mount.
+   */
+  private writeStateSync(): void {
+    const { cache, geometry } = this.parts;
+    if (geometry.type !== "fat12") {
+      // Entry 1's clean-shutdown bit: bit 15 (FAT16, byte 3) or bit 27 (FAT32, byte 7).
+      const [byte, bit] = geometry.type === "fat16" ? [3, 0x80] : [7, 0x08];
+      for (let copy = 0; copy < geometry.fatCount; copy++) {
+        const block = geometry.reservedSectors + copy * geometry.fatSectors;
+        const sector = cache.peek(block)!.slice();
+        sector[byte] |= bit;
+        cache.writeThroughSync(block, sector);
+      }
+      cache.device.flushSync();
+    }
+    const boot = cache.peek(0)!.slice();
+    boot[geometry.stateOffset] &= ~1;
+    cache.writeThroughSync(0, boot);
+    cache.device.flushSync();
   }
 
   unmount(): Promise<void> {
@@ -280,7 +316,7 @@ export class FatVolume implements FileSystem {
 
   /** Every change cached so far to the disk in order (data, table, directories), the volume still dirty. */
   async writeBack(): Promise<void> {
-    await this.parts.fat.writeInfo();
+    this.parts.fat.writeInfo();
     await this.parts.cache.writeBack();
     this.parts.fat.tableWritten();
   }
@@ -323,13 +359,16 @@ export class FatVolume implements FileSystem {
     if (node.unlinked || node.directory < 0) return;
     if (modified) node.entry = { ...node.entry, modifiedMs: this.now(), attributes: node.entry.attributes | ATTR_ARCHIVE };
     await this.directory(node.directory, "").update(node.record, node.entry);
+    node.entry = node.record.entry;
   }
 
   /** The last handle of a node closed. */
   async released(node: FatNode): Promise<void> {
     node.openCount--;
     if (node.openCount > 0) return;
-    this.openNodes.delete(nodeKey(node.directory, node.record.slot));
+    const key = nodeKey(node.directory, node.record.slot);
+    // An unlinked node's slot may hold a newer file by now.
+    if (this.openNodes.get(key) === node) this.openNodes.delete(key);
     if (node.unlinked && !this.readOnly) {
       await this.beginChange();
       await this.data.releaseAll(node);
