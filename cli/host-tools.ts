@@ -24,8 +24,8 @@ export type HostTool = keyof typeof HOST_TOOLS;
 const SBIN = ["/usr/sbin", "/sbin"];
 
 /** The tool's full path, or a CliError (exit 2) naming the package to install. */
-export function findHostTool(name: HostTool, path = process.env.PATH ?? ""): string {
-  for (const dir of [...path.split(delimiter), ...SBIN]) {
+export function findHostTool(name: HostTool, path = process.env.PATH ?? "", fallback: readonly string[] = SBIN): string {
+  for (const dir of [...path.split(delimiter), ...fallback]) {
     if (!dir) continue;
     const candidate = join(dir, name);
     try {
@@ -47,8 +47,8 @@ export function findHostTool(name: HostTool, path = process.env.PATH ?? ""): str
 const MTOOLS_ENV = { LC_ALL: "C.UTF-8", MTOOLSRC: "/dev/null", MTOOLS_SKIP_CHECK: "1" };
 
 /** Run a host tool; its output, or a CliError with what it said. */
-export function runHostTool(name: HostTool, args: string[], what: string, path?: string): string {
-  const tool = findHostTool(name, path);
+export function runHostTool(name: HostTool, args: string[], what: string): string {
+  const tool = findHostTool(name);
   const r = spawnSync(tool, args, { encoding: "utf8", env: { ...process.env, ...MTOOLS_ENV }, maxBuffer: 64 << 20 });
   if (r.error) throw new CliError(`${what}: cannot run ${tool}: ${r.error.message}`);
   if (r.status !== 0) throw new CliError(`${what}: ${name} failed: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join("; ")}`);

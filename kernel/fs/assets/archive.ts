@@ -14,7 +14,7 @@
  * aligned so a service can view them as any typed array.
  */
 import { FsError } from "../errors.ts";
-import { utf8DecodeReference } from "../../process/text-encoding.ts";
+import { utf8Decode, utf8DecodeReference } from "../../process/text-encoding.ts";
 
 export const ASSETS_MAGIC = "TOROASET";
 export const ASSETS_VERSION = 1;
@@ -71,7 +71,11 @@ export function parseAssetsArchive(archive: Uint8Array): ArchiveEntry[] {
   if (ASSETS_HEADER_BYTES + indexBytes > archive.byteLength) throw bad(`its index (${indexBytes} bytes) runs past its end (${archive.byteLength} bytes)`);
   let index: ArchiveIndex;
   try {
-    index = JSON.parse(utf8DecodeReference(archive.subarray(ASSETS_HEADER_BYTES, ASSETS_HEADER_BYTES + indexBytes), true));
+    const bytes = archive.subarray(ASSETS_HEADER_BYTES, ASSETS_HEADER_BYTES + indexBytes);
+    // The fast decoder (C in the image) replaces bad bytes; only then does the strict one look, to refuse them.
+    const text = utf8Decode(bytes);
+    if (text.includes("\uFFFD")) utf8DecodeReference(bytes, true);
+    index = JSON.parse(text);
   } catch (error) {
     throw bad(`its index is not UTF-8 JSON (${(error as Error).message})`);
   }

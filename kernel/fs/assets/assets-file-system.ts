@@ -54,12 +54,12 @@ class AssetsFile implements OpenFile {
     return bytes.byteLength;
   }
 
-  async write(): Promise<number> {
+  async write(_position: number, _data: Uint8Array): Promise<number> {
     this.check();
     throw new FsError("EROFS");
   }
 
-  async truncate(): Promise<void> {
+  async truncate(_length: number): Promise<void> {
     this.check();
     throw new FsError("EROFS");
   }
@@ -143,23 +143,23 @@ export class AssetsFileSystem implements FileSystem {
     throw new FsError("EROFS");
   }
 
-  mkdir(): Promise<void> {
+  mkdir(_path: readonly string[]): Promise<void> {
     return this.refuse();
   }
 
-  rmdir(): Promise<void> {
+  rmdir(_path: readonly string[]): Promise<void> {
     return this.refuse();
   }
 
-  unlink(): Promise<void> {
+  unlink(_path: readonly string[]): Promise<void> {
     return this.refuse();
   }
 
-  rename(): Promise<void> {
+  rename(_from: readonly string[], _to: readonly string[]): Promise<void> {
     return this.refuse();
   }
 
-  utimes(): Promise<void> {
+  utimes(_path: readonly string[], _atimeMs: number, _mtimeMs: number): Promise<void> {
     return this.refuse();
   }
 
