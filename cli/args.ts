@@ -4,6 +4,7 @@ import type { DiskCreateOptions } from "./disk.ts";
 import { CliError } from "./errors.ts";
 import { MAX_IMAGE_BYTES, type FatWidth } from "./fat-image.ts";
 import type { HostDirSpec } from "./host-dir.ts";
+import { parseShare, type Share } from "./share.ts";
 
 export type Accel = "auto" | "kvm" | "tcg";
 export type Machine = "microvm" | "q35";
@@ -60,6 +61,8 @@ export interface RunOptions {
   address: StaticAddress | undefined;
   /** --assets DIR: files to embed in the image (else package.json's "assets"). */
   assets: string | undefined;
+  /** Live host directories over virtio-fs (--share). */
+  shares: Share[];
 }
 
 export interface BuildOptions {
@@ -110,6 +113,9 @@ commands:
                             ("*/:<>?\\| and control characters, over 255 UTF-16 units, a trailing
                             dot or space, two names differing only in case), symlinks and special
                             files are refused before the boot (repeatable)
+        --share HOSTDIR:/PATH[,ro]  mount a live host directory at /PATH over virtio-fs
+                            (needs virtiofsd: Debian's virtiofsd or qemu-system-common);
+                            changes are on the host at once; ,ro refuses writes (repeatable)
         --assets DIR        embed DIR's files in the image, read-only at /app (as build)
         --ip ADDRESS/PREFIX a static IPv4 address, e.g. 10.0.2.15/24 (default: DHCP)
         --gateway ADDRESS   the default route with --ip
@@ -318,7 +324,7 @@ export function parseArgs(argv: string[]): Command {
 
   const run: RunOptions = {
     target: "", memoryMiB: 64, accel: "auto", machine: "microvm", timeoutMs: undefined, env: {}, args: [], trace: false, capture: undefined,
-    net: { mode: "user" }, forwards: [], disks: [], dirs: [], address: undefined, assets: undefined,
+    net: { mode: "user" }, forwards: [], disks: [], dirs: [], address: undefined, assets: undefined, shares: [],
   };
   let gateway: string | undefined;
   const dns: string[] = [];
@@ -338,7 +344,7 @@ export function parseArgs(argv: string[]): Command {
     const eq = word.indexOf("=");
     const flag = eq > 0 && word.startsWith("--") ? word.slice(0, eq) : word;
     const inline = eq > 0 && word.startsWith("--") ? word.slice(eq + 1) : undefined;
-    const runOnly = ["--mem", "--accel", "--machine", "--timeout", "--env", "--trace", "--capture", "--net", "-p", "--publish", "--disk", "--dir", "--ip", "--gateway", "--dns"];
+    const runOnly = ["--mem", "--accel", "--machine", "--timeout", "--env", "--trace", "--capture", "--net", "-p", "--publish", "--disk", "--dir", "--share", "--ip", "--gateway", "--dns"];
     if (runOnly.includes(flag) && command !== "run") throw new CliError(`${flag} is an option of run, not ${command}`);
     let value: string;
     switch (flag) {
@@ -359,6 +365,7 @@ export function parseArgs(argv: string[]): Command {
       case "--publish": [value, i] = flagValue(rest, i, flag, inline); run.forwards.push(parseForward(value)); break;
       case "--disk": [value, i] = flagValue(rest, i, flag, inline); run.disks.push(parseDisk(value, run.disks.length)); break;
       case "--dir": [value, i] = flagValue(rest, i, flag, inline); run.dirs.push(parseDir(value)); break;
+      case "--share": [value, i] = flagValue(rest, i, flag, inline); run.shares.push(parseShare(value)); break;
       case "--assets":
         if (command === "check") throw new CliError(`--assets is an option of build and run, not check`);
         [run.assets, i] = flagValue(rest, i, flag, inline);

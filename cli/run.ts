@@ -17,6 +17,8 @@ import { BUILD_DIR } from "./paths.ts";
 import { ensurePlatform } from "./platform.ts";
 import { busyForward, onPath, PASST, startPasst, USER_NETWORK, type RunningPasst } from "./passt.ts";
 import { MAX_CMDLINE, PASST_FD, QEMU, qemuArgs, type VmConfig } from "./qemu.ts";
+import { shareMountWords } from "./share.ts";
+import { checkShares, startShares } from "./virtiofs.ts";
 
 export interface RunIo {
   stdout: Writable;
@@ -51,6 +53,7 @@ export function vmConfig(image: string, options: RunOptions, log: (line: string)
     ...(options.trace ? ["toro.trace"] : []),
     ...addressWords(options.address),
     ...mountWords(options.disks),
+    ...shareMountWords(options.shares),
     ...encodeCmdline(options.args, options.env),
   ];
   const cmdline = words.join(" ");
@@ -65,8 +68,9 @@ export function vmConfig(image: string, options: RunOptions, log: (line: string)
       throw new CliError(`--disk ${disk.path}: ${existsSync(disk.path) ? "not " + (disk.readOnly ? "readable" : "readable and writable") : "no such file"}`);
     }
   }
-  const { machine, memoryMiB, net, forwards, disks, capture } = options;
-  return { image, memoryMiB, accel: choice.accel, machine, cmdline, net, forwards, disks, capture };
+  checkShares(options.shares);
+  const { machine, memoryMiB, net, forwards, disks, capture, shares } = options;
+  return { image, memoryMiB, accel: choice.accel, machine, cmdline, net, forwards, disks, capture, shares };
 }
 
 /**
@@ -94,7 +98,13 @@ export async function userNetwork(vm: VmConfig, io: RunIo): Promise<{ vm: VmConf
 }
 
 export async function runVm(config: VmConfig, timeoutMs: number | undefined, io: RunIo): Promise<number> {
-  const { vm, passt } = await userNetwork(config, io);
+  // Before passt: a share that fails to start then leaves nothing running.
+  const shares = config.shares?.length ? await startShares(checkShares(config.shares)!, config.shares, (line) => io.stderr.write(line + "\n")) : undefined;
+  const { vm: networked, passt } = await userNetwork(config, io).catch(async (error) => {
+    await shares?.stop();
+    throw error;
+  });
+  const vm = { ...networked, shareSockets: shares?.sockets };
   return new Promise((resolvePromise) => {
     const stdio: StdioOptions = ["ignore", "pipe", "pipe"];
     if (passt) stdio[PASST_FD] = passt.qemuEnd;
@@ -133,6 +143,7 @@ export async function runVm(config: VmConfig, timeoutMs: number | undefined, io:
       if (timer) clearTimeout(timer);
       io.stdout.off("error", onOutputError);
       await passt?.stop(); // it quits by itself once QEMU's end closes; this waits for that
+      await shares?.stop();
       for (const signal of signals) process.off(signal, onSignal);
       if (message) io.stderr.write(`toro: ${message}\n`);
       resolvePromise(code);

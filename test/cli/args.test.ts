@@ -11,7 +11,7 @@ test("run takes its flags, repeated --env, and the service's arguments after --"
   assert.deepEqual(c.options, {
     target: "svc", memoryMiB: 16, accel: "tcg", machine: "q35", timeoutMs: 2000,
     env: { A: "1", B: "x=y" }, args: ["--not-a-flag", "two"], trace: false, capture: undefined,
-    net: { mode: "user" }, forwards: [], disks: [], dirs: [], address: undefined, assets: undefined,
+    net: { mode: "user" }, forwards: [], disks: [], dirs: [], address: undefined, assets: undefined, shares: [],
   });
 });
 

@@ -48,6 +48,16 @@ export function writeUint64(bytes: Uint8Array, offset: number, value: number): v
   writeUint32(bytes, offset + 4, Math.floor(value / TWO_TO_32));
 }
 
+/** A 64-bit field exactly, for values that are cookies rather than counts (a directory offset may be a 63-bit hash). */
+export function readUint64Exact(bytes: Uint8Array, offset: number): bigint {
+  return BigInt(readUint32(bytes, offset)) | (BigInt(readUint32(bytes, offset + 4)) << 32n);
+}
+
+export function writeUint64Exact(bytes: Uint8Array, offset: number, value: bigint): void {
+  writeUint32(bytes, offset, Number(value & 0xffffffffn));
+  writeUint32(bytes, offset + 4, Number((value >> 32n) & 0xffffffffn));
+}
+
 /**
  * A view over one FUSE structure's bytes, which start at bytes[0]. `wrap`
  * points it at other bytes. Getters read the bytes as they are: a view of

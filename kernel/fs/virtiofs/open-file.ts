@@ -38,15 +38,18 @@ export class FuseOpenFile implements OpenFile {
   async read(position: number, into: Uint8Array): Promise<number> {
     this.checkOpen();
     checkPosition(position);
-    let done = 0;
-    while (done < into.length) {
-      const size = Math.min(into.length - done, this.session.maxTransfer);
-      const body = this.ioBody(position + done, size);
-      const data = await this.session.call(Opcode.READ, this.nodeid, [body], size, 0);
+    const step = this.session.maxTransfer;
+    const counts = await inPieces(into.length, step, async (offset, size) => {
+      const data = await this.session.call(Opcode.READ, this.nodeid, [this.ioBody(position + offset, size)], size, 0);
       if (data.length > size) throw new FsError("EIO", `${this.session.tag}: a READ of ${size} bytes returned ${data.length}`);
-      into.set(data, done);
-      done += data.length;
-      if (data.length < size) break; // the end of the file
+      into.set(data, offset);
+      return data.length;
+    });
+    // The file ends where a piece came back short; what pieces after it read (the file grew meanwhile) does not count.
+    let done = 0;
+    for (const count of counts) {
+      done += count;
+      if (count < step) break;
     }
     return done;
   }
@@ -55,13 +58,13 @@ export class FuseOpenFile implements OpenFile {
     this.checkOpen();
     checkPosition(position);
     if (!this.writable) throw new FsError("EBADF", "the file is not open for writing");
-    for (let done = 0; done < data.length;) {
-      const piece = data.subarray(done, Math.min(data.length, done + this.session.maxTransfer));
-      const reply = await this.session.call(Opcode.WRITE, this.nodeid, [this.ioBody(position + done, piece.length), piece], WriteOut.SIZE);
+    await inPieces(data.length, this.session.maxTransfer, async (offset, size) => {
+      const piece = data.subarray(offset, offset + size);
+      const reply = await this.session.call(Opcode.WRITE, this.nodeid, [this.ioBody(position + offset, size), piece], WriteOut.SIZE);
       const written = new WriteOut(reply).size;
-      if (written === 0 || written > piece.length) throw new FsError("EIO", `${this.session.tag}: a WRITE of ${piece.length} bytes wrote ${written}`);
-      done += written;
-    }
+      if (written !== size) throw new FsError("EIO", `${this.session.tag}: a WRITE of ${size} bytes wrote ${written}`);
+      return written;
+    });
     return data.length;
   }
 
@@ -115,6 +118,28 @@ export class FuseOpenFile implements OpenFile {
   private checkOpen(): void {
     if (this.closed) throw new FsError("EBADF", "the file is closed");
   }
+}
+
+/** Pieces of one READ or WRITE in flight at once: the device's request slots, kept busy. */
+const PIECES_IN_FLIGHT = 8;
+
+/**
+ * Run `piece(offset, size)` over `length` bytes in pieces of `step`, up to
+ * PIECES_IN_FLIGHT at a time, and resolve to each piece's result in order.
+ */
+async function inPieces(length: number, step: number, piece: (offset: number, size: number) => Promise<number>): Promise<number[]> {
+  const results: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < length) {
+      const offset = next;
+      const size = Math.min(step, length - offset);
+      next += size;
+      results[offset / step] = await piece(offset, size);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PIECES_IN_FLIGHT, Math.ceil(length / step)) }, worker));
+  return results;
 }
 
 function checkPosition(position: number): void {

@@ -4,7 +4,7 @@
  * (the test's in-memory one) fills them with the setters. Names follow
  * fuse.h.
  */
-import { FuseView, readUint16, readUint32, readUint64, writeUint16, writeUint32, writeUint64 } from "./bytes.ts";
+import { FuseView, readUint16, readUint32, readUint64, readUint64Exact, writeUint16, writeUint32, writeUint64, writeUint64Exact } from "./bytes.ts";
 
 /** fuse_attr: an inode's attributes. */
 export class Attr extends FuseView {
@@ -136,8 +136,8 @@ export const DIRENT_HEADER_SIZE = 24;
 /** One READDIR entry. */
 export interface Dirent {
   ino: number;
-  /** Where the next READDIR starts to continue after this entry. */
-  offset: number;
+  /** Where the next READDIR starts to continue after this entry: a cookie (ext4's are 63-bit hashes), kept exact. */
+  offset: bigint;
   type: number;
   name: Uint8Array;
 }
@@ -162,7 +162,7 @@ export function readDirents(body: Uint8Array): Dirent[] | string {
     }
     entries.push({
       ino: readUint64(body, at),
-      offset: readUint64(body, at + 8),
+      offset: readUint64Exact(body, at + 8),
       type: readUint32(body, at + 20),
       name: body.subarray(at + DIRENT_HEADER_SIZE, at + DIRENT_HEADER_SIZE + nameLength),
     });
@@ -176,7 +176,7 @@ export function writeDirent(bytes: Uint8Array, at: number, entry: Dirent): numbe
   const size = direntSize(entry.name.length);
   bytes.fill(0, at, at + size);
   writeUint64(bytes, at, entry.ino);
-  writeUint64(bytes, at + 8, entry.offset);
+  writeUint64Exact(bytes, at + 8, entry.offset);
   writeUint32(bytes, at + 16, entry.name.length);
   writeUint32(bytes, at + 20, entry.type);
   bytes.set(entry.name, at + DIRENT_HEADER_SIZE);

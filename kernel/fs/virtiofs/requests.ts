@@ -4,7 +4,7 @@
  * in-memory one) reads them with the getters. Names follow fuse.h.
  */
 import { utf8Encode } from "../../process/text-encoding.ts";
-import { FuseView, readUint32, readUint64, writeUint32, writeUint64 } from "./bytes.ts";
+import { FuseView, readUint32, readUint64, readUint64Exact, writeUint32, writeUint64, writeUint64Exact } from "./bytes.ts";
 
 /** fuse_init_in as protocol 7.31 has it: major, minor, max_readahead, flags. */
 export class InitIn extends FuseView {
@@ -74,6 +74,9 @@ export class ReadWriteIn extends FuseView {
   set fh(value: number) { writeUint64(this.bytes, 0, value); }
   get offset(): number { return readUint64(this.bytes, 8); }
   set offset(value: number) { writeUint64(this.bytes, 8, value); }
+  /** The same field for READDIR, where it is the cookie of the last entry read, exactly. */
+  get directoryOffset(): bigint { return readUint64Exact(this.bytes, 8); }
+  set directoryOffset(value: bigint) { writeUint64Exact(this.bytes, 8, value); }
   get size(): number { return readUint32(this.bytes, 16); }
   set size(value: number) { writeUint32(this.bytes, 16, value); }
   /** open(2) flags of the file (fuse_read_in.flags / fuse_write_in.flags). */

@@ -18,6 +18,8 @@ const PAGE = 4096;
 const HEADROOM = PAGE;
 /** FORGETs per BATCH_FORGET, so one fits the device's small high-priority slots. */
 const FORGETS_PER_BATCH = 128;
+/** INIT's request ID; 0 is no request's (virtiofsd aborts on a reply to unique 0, which FUSE keeps for notifications). */
+const INIT_UNIQUE = 1;
 
 /** Who the requests come from: the owner of the shared directory, so what the service creates is the host user's. */
 export interface Caller {
@@ -31,7 +33,7 @@ export class FuseSession {
   /** The protocol minor both sides speak. */
   readonly minor: number;
   caller: Caller = { uid: 0, gid: 0 };
-  private nextUnique = 1;
+  private nextUnique = INIT_UNIQUE + 1;
   private closedBecause: string | undefined;
   private forgets = new Map<number, number>();
   private forgetScheduled = false;
@@ -52,7 +54,7 @@ export class FuseSession {
     init.minor = FUSE_KERNEL_MINOR_VERSION;
     init.maxReadahead = 0;
     init.flags = InitFlag.ASYNC_READ | InitFlag.ATOMIC_O_TRUNC | InitFlag.BIG_WRITES | InitFlag.MAX_PAGES;
-    const reply = await exchange(device, 0, Opcode.INIT, FUSE_ROOT_ID, { uid: 0, gid: 0 }, [body], InitOut.SIZE, InitOut.COMPAT_SIZE);
+    const reply = await exchange(device, INIT_UNIQUE, Opcode.INIT, FUSE_ROOT_ID, { uid: 0, gid: 0 }, [body], InitOut.SIZE, InitOut.COMPAT_SIZE);
     const out = new InitOut(reply);
     if (out.major !== FUSE_KERNEL_VERSION) throw new FsError("EIO", `${device.tag}: the host speaks FUSE ${out.major}, not ${FUSE_KERNEL_VERSION}`);
     if (out.minor < FUSE_MIN_MINOR_VERSION) {
@@ -84,10 +86,12 @@ export class FuseSession {
     queueMicrotask(() => this.sendForgets());
   }
 
-  /** Refuse every later request with EIO, saying why. */
-  close(why: string): void {
+  /** End the session: the FORGETs still gathered, then DESTROY (so the host may take an INIT again); later requests are EIO, saying why. */
+  async close(why: string): Promise<void> {
     this.sendForgets();
+    const destroyed = this.call(Opcode.DESTROY, FUSE_ROOT_ID, [], 0);
     this.closedBecause = why;
+    await destroyed.catch(() => {}); // the host may lack DESTROY; the session is over either way
   }
 
   private sendForgets(): void {

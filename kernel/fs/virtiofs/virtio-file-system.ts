@@ -48,11 +48,11 @@ export class VirtioFileSystem implements FileSystem {
       const entries: DirectoryEntry[] = [];
       const untyped: string[] = [];
       try {
-        for (let offset = 0; ;) {
+        for (let offset = 0n; ;) {
           const body = new Uint8Array(ReadWriteIn.SIZE);
           const read = new ReadWriteIn(body);
           read.fh = fh;
-          read.offset = offset;
+          read.directoryOffset = offset;
           read.size = this.session.maxTransfer;
           const dirents = readDirents(await this.session.call(Opcode.READDIR, directory.nodeid, [body], this.session.maxTransfer, 0));
           if (typeof dirents === "string") throw new FsError("EIO", `${this.session.tag}: ${dirents}`);
@@ -118,17 +118,17 @@ export class VirtioFileSystem implements FileSystem {
 
   async rmdir(path: readonly string[]): Promise<void> {
     if (path.length === 0) throw new FsError("EBUSY", "the root of a mount");
-    await this.inParent(path, true, (parent, name) => this.session.call(Opcode.RMDIR, parent, [cString(name)], 0));
+    await this.onChild(path, (parent, name) => this.session.call(Opcode.RMDIR, parent, [cString(name)], 0));
   }
 
   async unlink(path: readonly string[]): Promise<void> {
     if (path.length === 0) throw new FsError("EISDIR");
-    await this.inParent(path, true, (parent, name) => this.session.call(Opcode.UNLINK, parent, [cString(name)], 0));
+    await this.onChild(path, (parent, name) => this.session.call(Opcode.UNLINK, parent, [cString(name)], 0));
   }
 
   async rename(from: readonly string[], to: readonly string[]): Promise<void> {
     if (from.length === 0 || to.length === 0) throw new FsError("EBUSY", "the root of a mount");
-    await this.inParent(from, true, (fromParent, fromName) =>
+    await this.onChild(from, (fromParent, fromName) =>
       this.inParent(to, true, async (toParent, toName) => {
         const body = new Uint8Array(RenameIn.SIZE);
         new RenameIn(body).newdir = toParent;
@@ -175,8 +175,7 @@ export class VirtioFileSystem implements FileSystem {
     for (const file of [...this.openFiles]) await file.close().catch(() => {});
     await this.sync().catch(() => {});
     this.unmounted = true;
-    await this.session.call(Opcode.DESTROY, FUSE_ROOT_ID, [], 0).catch(() => {});
-    this.session.close("the file system was unmounted");
+    await this.session.close("the file system was unmounted");
   }
 
   private async openExisting(node: Node, options: OpenOptions): Promise<OpenFile> {
@@ -235,6 +234,22 @@ export class VirtioFileSystem implements FileSystem {
     const name = path[path.length - 1];
     checkName(name);
     return this.withNode(path.slice(0, -1), (parent) => use(parent.nodeid, name));
+  }
+
+  /**
+   * inParent for a call that removes or moves the name: the node is looked
+   * up first and its reference held until the call is done, as Linux's
+   * client does (QEMU's virtiofsd answers EIO for a name it has no node for).
+   */
+  private async onChild<R>(path: readonly string[], use: (parent: number, name: string) => Promise<R>): Promise<R> {
+    return this.inParent(path, true, async (parent, name) => {
+      const child = await this.lookup(parent, name);
+      try {
+        return await use(parent, name);
+      } finally {
+        this.session.forget(child.nodeid);
+      }
+    });
   }
 
   /** The node at `path`, with one lookup reference the caller forgets (none for the root). */

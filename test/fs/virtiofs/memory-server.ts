@@ -29,6 +29,8 @@ class Failure {
   constructor(readonly errno: number) {}
 }
 
+/** READDIR cookie i is i × this (+ i, so the low bits matter too): beyond 2^53 from the second entry on. */
+const COOKIE_STEP = 1n << 54n;
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
 
@@ -91,6 +93,7 @@ export class MemoryFuseServer {
     if (request.length < IN_HEADER_SIZE) throw new Error(`a request of ${request.length} bytes`);
     const header = new InHeader(request);
     if (header.length !== request.length) throw new Error(`a request says ${header.length} bytes and has ${request.length}`);
+    if (header.unique === 0) throw new Error("a request with unique 0, which FUSE keeps for notifications");
     this.opcodes.push(header.opcode);
     this.lastCaller = { uid: header.uid, gid: header.gid };
     const body = request.subarray(IN_HEADER_SIZE);
@@ -121,7 +124,7 @@ export class MemoryFuseServer {
         return this.init(body);
       case Opcode.GETATTR: {
         const getattr = new GetattrIn(need(body, GetattrIn.SIZE));
-        return this.attrOut(getattr.getattrFlags & GETATTR_FH ? this.handle_(getattr.fh) : node());
+        return this.attrOut(getattr.getattrFlags & GETATTR_FH ? this.openNode(getattr.fh) : node());
       }
       case Opcode.LOOKUP: {
         const child = this.directory(node()).children.get(this.names(body, 1)[0]);
@@ -151,7 +154,7 @@ export class MemoryFuseServer {
         return this.create(node(), new CreateIn(need(body, CreateIn.SIZE)), this.names(body.subarray(CreateIn.SIZE), 1)[0]);
       case Opcode.READ: {
         const read = new ReadWriteIn(need(body, ReadWriteIn.SIZE));
-        const file = this.handle_(read.fh);
+        const file = this.openNode(read.fh);
         if (file.kind === "directory") throw new Failure(Errno.EISDIR);
         return file.data.slice(read.offset, read.offset + read.size);
       }
@@ -159,7 +162,7 @@ export class MemoryFuseServer {
         return this.write(new ReadWriteIn(need(body, ReadWriteIn.SIZE)), body.subarray(ReadWriteIn.SIZE));
       case Opcode.FLUSH:
       case Opcode.FSYNC:
-        this.handle_(new ReleaseIn(need(body, 8)).fh);
+        this.openNode(new ReleaseIn(need(body, 8)).fh);
         return new Uint8Array(0);
       case Opcode.MKDIR: {
         const mkdir = new MkdirIn(need(body, MkdirIn.SIZE));
@@ -227,7 +230,7 @@ export class MemoryFuseServer {
   }
 
   private setattr(target: MemoryNode, setattr: SetattrIn): Uint8Array {
-    const node = setattr.valid & SetattrValid.FH ? this.handle_(setattr.fh) : target;
+    const node = setattr.valid & SetattrValid.FH ? this.openNode(setattr.fh) : target;
     if (setattr.valid & SetattrValid.SIZE) {
       if (node.kind === "directory") throw new Failure(Errno.EISDIR);
       this.resize(node, setattr.size);
@@ -256,7 +259,7 @@ export class MemoryFuseServer {
   }
 
   private write(write: ReadWriteIn, data: Uint8Array): Uint8Array {
-    const file = this.handle_(write.fh);
+    const file = this.openNode(write.fh);
     if (data.length !== write.size) throw new Error(`a WRITE of size ${write.size} carries ${data.length} bytes`);
     if (write.size > (this.options.maxWrite ?? 1 << 20)) throw new Error(`a WRITE of ${write.size} bytes, beyond max_write`);
     if (write.offset + data.length > file.data.length) this.resize(file, write.offset + data.length);
@@ -268,17 +271,20 @@ export class MemoryFuseServer {
   }
 
   private readdir(read: ReadWriteIn): Uint8Array {
-    const directory = this.directory(this.handle_(read.fh));
+    const directory = this.directory(this.openNode(read.fh));
     const entries: [string, MemoryNode][] = [[".", directory], ["..", directory.parent ?? directory], ...directory.children];
     const limit = Math.min(read.size, this.options.readdirBytes ?? read.size);
     const out = new Uint8Array(limit);
     let used = 0;
-    for (let i = read.offset; i < entries.length; i++) {
+    // Cookies far apart, as ext4's hashes are, so a client that rounds them through a double loses its place.
+    const start = read.directoryOffset / COOKIE_STEP;
+    if (start > 0n && read.directoryOffset !== start * COOKIE_STEP + start - 1n) throw new Error(`READDIR at offset ${read.directoryOffset}, which is no cookie this server gave`);
+    for (let i = Number(start); i < entries.length; i++) {
       const [name, node] = entries[i];
       const bytes = encoder.encode(name);
       if (used + direntSize(bytes.length) > limit) break;
       const type = this.options.untypedDirents ? 0 : node.kind === "directory" ? DT_DIR : DT_REG;
-      used += writeDirent(out, used, { ino: node.ino, offset: i + 1, type, name: bytes });
+      used += writeDirent(out, used, { ino: node.ino, offset: BigInt(i + 1) * COOKIE_STEP + BigInt(i), type, name: bytes });
     }
     return out.slice(0, used);
   }
@@ -287,6 +293,7 @@ export class MemoryFuseServer {
     const parent = this.directory(parentNode);
     const child = parent.children.get(name);
     if (!child) throw new Failure(Errno.ENOENT);
+    this.requireLookedUp(child);
     if (directoryWanted && child.kind !== "directory") throw new Failure(Errno.ENOTDIR);
     if (!directoryWanted && child.kind === "directory") throw new Failure(Errno.EISDIR);
     if (child.kind === "directory" && child.children.size > 0) throw new Failure(Errno.ENOTEMPTY);
@@ -300,6 +307,7 @@ export class MemoryFuseServer {
     const toParent = this.directory(this.node(toParentId));
     const moving = fromParent.children.get(fromName);
     if (!moving) throw new Failure(Errno.ENOENT);
+    this.requireLookedUp(moving);
     for (let at: MemoryNode | undefined = toParent; at; at = at.parent) if (at === moving) throw new Failure(Errno.EINVAL);
     const replaced = toParent.children.get(toName);
     if (replaced === moving) return new Uint8Array(0);
@@ -313,6 +321,11 @@ export class MemoryFuseServer {
     this.link(toParent, toName, moving);
     moving.parent = toParent;
     return new Uint8Array(0);
+  }
+
+  /** QEMU's virtiofsd finds the node of a name it removes or moves among those the client holds, and answers EIO for one it does not. */
+  private requireLookedUp(node: MemoryNode): void {
+    if (node.lookups === 0) throw new Failure(Errno.EIO);
   }
 
   private names(bytes: Uint8Array, count: number): string[] {
@@ -353,7 +366,7 @@ export class MemoryFuseServer {
     return node;
   }
 
-  private handle_(fh: number): MemoryNode {
+  private openNode(fh: number): MemoryNode {
     const node = this.handles.get(fh);
     if (!node) throw new Failure(Errno.EBADF);
     return node;
