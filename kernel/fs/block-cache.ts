@@ -291,7 +291,7 @@ export class BlockCache {
 
   private async insert(block: number, entry: Entry): Promise<void> {
     this.entries.set(block, entry);
-    this.evictable.set(block, entry);
+    if (!this.pinned.has(block)) this.evictable.set(block, entry);
     if (this.entries.size <= this.capacity) return;
     if (this.dirty >= (this.capacity * 3) / 4) await this.writeBack();
     for (const key of this.evictable.keys()) {
