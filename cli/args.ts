@@ -110,9 +110,10 @@ commands:
                             changed meanwhile is reported as a conflict and left as the host has
                             it. When the VM does not end cleanly nothing is written back, and the
                             image is kept (its path is printed). Names FAT cannot hold
-                            ("*/:<>?\\| and control characters, over 255 UTF-16 units, a trailing
-                            dot or space, two names differing only in case), symlinks and special
-                            files are refused before the boot (repeatable)
+                            ("*/:<>?\\| and control characters, characters outside Unicode's BMP
+                            such as emoji, over 255 UTF-16 units, a trailing dot or space, two
+                            names differing only in case), symlinks and special files are
+                            refused before the boot (repeatable)
         --share HOSTDIR:/PATH[,ro]  mount a live host directory at /PATH over virtio-fs
                             (needs virtiofsd: Debian's virtiofsd or qemu-system-common);
                             changes are on the host at once; ,ro refuses writes (repeatable)
