@@ -14,7 +14,7 @@ export function serviceTsconfig(entry: string) {
       strict: true,
       noEmit: true,
       target: "ES2020",
-      lib: ["ES2020", "ES2021.String", "ES2021.Promise", "ES2022.Array", "ES2022.Error", "ES2022.String", "ES2022.Object", "ES2023.Array"],
+      lib: ["ES2020", "ES2021.String", "ES2021.Promise", "ES2022.Array", "ES2022.Error", "ES2022.String", "ES2022.Object", "ES2023.Array", "ESNext.Disposable"],
       types: [],
       module: "ESNext",
       // Every service file is a module, as the build bundles it: top-level await needs no `export {}`.

@@ -17,12 +17,6 @@ const DEFAULT_READ_SIZE = 16384;
 /** The chunk readableWebStream() reads per pull. */
 const STREAM_CHUNK = 64 * 1024;
 
-/**
- * Symbol.asyncDispose where the engine has one (Node), else the registry's
- * symbol esbuild's lowering of `await using` looks for (QuickJS has none).
- */
-const asyncDispose: unique symbol = ((Symbol as unknown as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for("Symbol.asyncDispose")) as never;
-
 export interface AbortOptions {
   signal?: AbortSignal;
 }
@@ -240,7 +234,8 @@ export class FileHandle {
     }, { highWaterMark: 0 });
   }
 
-  [asyncDispose](): Promise<void> {
+  /** `await using handle = await open(…)` closes it (the boot polyfills Symbol.asyncDispose where QuickJS lacks it). */
+  [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 

@@ -2,7 +2,8 @@
  * The ES2022/ES2023 built-ins QuickJS 2021-03-27 lacks and TypeScript users
  * reach for: `at`, `Object.hasOwn`, `findLast`/`findLastIndex`, the
  * copying array methods (`toSorted`, `toReversed`, `toSpliced`, `with`),
- * and the `cause` option of the error constructors.
+ * the `cause` option of the error constructors, and `Symbol.dispose` /
+ * `Symbol.asyncDispose` for `using` / `await using`.
  * Each follows its specification's steps; installed only where missing,
  * non-enumerable like the built-ins.
  */
@@ -118,3 +119,14 @@ function installErrorCause(): void {
   }
 }
 installErrorCause();
+
+/**
+ * `using` and `await using` (ES2026 explicit resource management): the build
+ * lowers the syntax, and esbuild's helper takes `Symbol.asyncDispose` or,
+ * where the engine has none, `Symbol.for("Symbol.asyncDispose")`. Defining
+ * the well-known names as those registry symbols lets a service's own
+ * `[Symbol.asyncDispose]()` methods meet the lowered code.
+ */
+for (const name of ["dispose", "asyncDispose"]) {
+  if (!(name in Symbol)) Object.defineProperty(Symbol, name, { value: Symbol.for(`Symbol.${name}`), writable: false, configurable: false, enumerable: false });
+}

@@ -107,6 +107,7 @@ test("every function of toro/fs on a FAT disk; the files it wrote read back on t
     "handle stat: 12",
     "after close: EBADF file closed",
     'handle readFile: "012AB567\\u0000\\u0000!?"',
+    "after await using: EBADF file closed",
     "stream: 200000 bytes, same=true",
     'append: "one\\ntwo\\n"',
     "done",

@@ -8,7 +8,7 @@ test("the examples and test services type-check against Toro's API", async () =>
   const targets = [
     ...readdirSync(join(ROOT, "examples"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join("examples", d.name)),
     ...["language", "timers", "crash", "reject", "exit-code", "main-default", "echo-args", "sleep", "forever", "ticker", "devices-rng", "devices-blk", "devices-net", "net-udp", "tcp-client", "checksum",
-      "crash-cause", "top-level-await", "top-level-reject", "top-level-unsettled", "top-level-main", "top-level-network"].map(service),
+      "crash-cause", "top-level-await", "top-level-reject", "top-level-unsettled", "top-level-main", "top-level-network", "fs-api"].map(service),
   ];
   for (const target of targets) {
     const r = await toro(["check", target]);

@@ -70,9 +70,13 @@ if (mode === "end") {
   log(`handle stat: ${(await handle.stat()).size}`);
   await handle.close();
   await expectError("after close", () => handle.stat());
-  const reader = await fs.open("/data/keep/handle.txt");
-  log(`handle readFile: ${JSON.stringify(await reader.readFile("utf8"))}`);
-  await reader.close();
+  let disposed: fs.FileHandle;
+  {
+    await using reader = await fs.open("/data/keep/handle.txt");
+    disposed = reader;
+    log(`handle readFile: ${JSON.stringify(await reader.readFile("utf8"))}`);
+  }
+  await expectError("after await using", () => disposed.stat());
   const stream = await fs.open("/data/keep/big.bin", "r");
   let streamed = 0, same = true;
   const expected = pattern(200_000);
