@@ -87,6 +87,9 @@ test("a booted service survives 10,000 fuzz cases, a slowloris and a connection 
     // passt too) now and then drops a whole connection under this load. Such a batch goes again
     // once; a server that never answers it fails the second time as well.
     let lost = 0;
+    // Connections on which no answer is due (the case ends them unanswered): if the network
+    // drops one of those whole, nothing shows it, so the guest may count up to that many fewer.
+    let silent = 0;
     const failures: string[] = [];
     let next = 0;
     const started = performance.now();
@@ -100,6 +103,7 @@ test("a booted service survives 10,000 fuzz cases, a slowloris and a connection 
           ({ output } = await send(port, batches[index].input));
           wrong = checkAnswers(batches[index], output);
         }
+        if (batches[index].statuses.length === 0 && output === "") silent++;
         if (wrong !== undefined) failures.push(`connection ${index} (${batches[index].kind.slice(-200)}): ${wrong}\ninput: ${JSON.stringify(batches[index].input.slice(-300))}`);
         else errorAnswers += parseAnswers(output).filter((answer) => answer.status !== 200).length;
       }
@@ -148,13 +152,11 @@ test("a booted service survives 10,000 fuzz cases, a slowloris and a connection 
     // there: then each counts at most once more.
     const rejected = Object.values(stats.rejected as Record<string, number>).reduce((sum, n) => sum + n, 0);
     const accepted = batches.length + 1 + probes + MAX_CONNECTIONS + 1 + 1;
-    if (lost === 0) {
-      assert.equal(rejected, errorAnswers + 1);
-      assert.equal(stats.accepted, accepted);
-    } else {
-      assert.ok(rejected >= errorAnswers + 1 && rejected <= errorAnswers + 1 + lost, `rejected ${rejected}, seen ${errorAnswers + 1}, lost ${lost}`);
-      assert.ok(stats.accepted >= accepted && stats.accepted <= accepted + lost, `accepted ${stats.accepted}, expected ${accepted} (+ up to ${lost})`);
-    }
+    if (lost === 0) assert.equal(rejected, errorAnswers + 1);
+    else assert.ok(rejected >= errorAnswers + 1 && rejected <= errorAnswers + 1 + lost, `rejected ${rejected}, seen ${errorAnswers + 1}, lost ${lost}`);
+    assert.ok(stats.accepted >= accepted - silent && stats.accepted <= accepted + lost,
+      `accepted ${stats.accepted}, expected ${accepted} (+ up to ${lost} lost and sent again, - up to ${silent} unanswered ones the network may have dropped)`);
+    t.diagnostic(`the guest accepted ${stats.accepted} of the ${accepted} connections the clients made (${silent} were due no answer)`);
     for (const status of [400, 408, 413, 414, 417, 431, 501, 505]) assert.ok((stats.rejected[status] ?? 0) > 0, `no case was answered ${status}`);
   } finally {
     await guest.stop();
