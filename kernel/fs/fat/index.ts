@@ -1,0 +1,69 @@
+/**
+ * FAT12/16/32 on a block device: mountFat() reads the boot sector, refuses a
+ * volume that is not FAT or does not add up, checks a volume left dirty
+ * (check.ts) before mounting it read-write, and gives a FileSystem.
+ */
+import type { BlockDevice } from "../../devices/block-device.ts";
+import { BlockCache, type Scheduler } from "../block-cache.ts";
+import { FsError } from "../errors.ts";
+import { parseBootSector } from "./boot-sector.ts";
+import { checkDirtyVolume } from "./check.ts";
+import { FatTable } from "./fat-table.ts";
+import { FatVolume } from "./volume.ts";
+
+export type { FatVolume } from "./volume.ts";
+
+export interface FatMountOptions {
+  readOnly?: boolean;
+  /** The wall clock for timestamps: ms since the epoch (default Date.now). */
+  now?: () => number;
+  /** Blocks (sectors) the cache holds; default 4096. */
+  cacheBlocks?: number;
+  /** Dirty blocks are written back this long after the first change (default 1000 ms; 0: only on sync). */
+  writeBackDelayMs?: number;
+  /** Timers for the delayed write-back (default: unref'd global timers). */
+  scheduler?: Scheduler;
+}
+
+const DEFAULT_DELAY_MS = 1000;
+
+/** Mount the FAT volume on `device`. EINVAL when it is not FAT, EIO when it is damaged. */
+export async function mountFat(device: BlockDevice, options: FatMountOptions = {}): Promise<FatVolume> {
+  const readOnly = options.readOnly === true || device.readOnly;
+  const deviceBytes = device.sectors * device.sectorSize;
+  if (deviceBytes < 512) throw new FsError("EINVAL", `not a FAT volume: ${device.name} holds ${deviceBytes} bytes`);
+  let first: Uint8Array;
+  try {
+    first = await device.read(0, Math.ceil(512 / device.sectorSize));
+  } catch (error) {
+    throw new FsError("EIO", `${device.name}: ${(error as Error).message}`);
+  }
+  const geometry = parseBootSector(first, deviceBytes);
+  if (geometry.bytesPerSector % device.sectorSize !== 0) {
+    throw new FsError("EINVAL", `${geometry.bytesPerSector}-byte FAT sectors on ${device.name}'s ${device.sectorSize}-byte sectors`);
+  }
+  let volume: FatVolume | undefined = undefined;
+  const cache = new BlockCache(device, {
+    blockSize: geometry.bytesPerSector,
+    capacity: options.cacheBlocks,
+    delayMs: readOnly ? 0 : options.writeBackDelayMs ?? DEFAULT_DELAY_MS,
+    scheduler: options.scheduler,
+    // A background write-back that fails leaves the blocks dirty for the next sync, which reports it.
+    onDelay: () => void volume?.sync().catch(() => {}),
+  });
+  const fat = new FatTable(cache, geometry);
+  await fat.load();
+  const boot = await cache.read(0);
+  let dirty = (boot[geometry.stateOffset] & 1) !== 0;
+  if (geometry.type !== "fat12") {
+    const cleanBit = geometry.type === "fat16" ? 0x8000 : 0x08000000;
+    if (((await fat.getRaw1()) & cleanBit) === 0) dirty = true;
+  }
+  volume = new FatVolume({ cache, fat, geometry }, readOnly, options.now ?? Date.now, dirty);
+  if (dirty && !readOnly) {
+    const repairs = await checkDirtyVolume(volume);
+    volume.repairs.push(...repairs);
+    await volume.cleanPoint();
+  }
+  return volume;
+}
