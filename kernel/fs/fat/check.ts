@@ -82,6 +82,8 @@ export async function checkDirtyVolume(volume: FatVolume): Promise<string[]> {
   if (fat.knownFree !== undefined && geometry.fsInfoSector && fat.knownFree !== free) {
     repairs.push(`free cluster count ${fat.knownFree} corrected to ${free}`);
   }
+  const mirrored = await fat.mirrorCopies();
+  if (mirrored) repairs.push(`${mirrored} sector${mirrored === 1 ? "" : "s"} of the second FAT made equal to the first`);
   fat.setFreeCount(free);
   return repairs;
 }

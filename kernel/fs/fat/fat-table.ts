@@ -219,6 +219,29 @@ export class FatTable {
     }
   }
 
+  /**
+   * Make every other copy equal to the first, which is the one read (a crash
+   * between the copies' writes leaves them apart); the sectors rewritten.
+   */
+  async mirrorCopies(): Promise<number> {
+    const { reservedSectors, bytesPerSector, fatSectors, fatCount } = this.geometry;
+    let rewritten = 0;
+    for (let sector = 0; sector < fatSectors; sector += SCAN_SECTORS) {
+      const count = Math.min(SCAN_SECTORS, fatSectors - sector);
+      const first = await this.cache.readBytes(reservedSectors + sector, 0, count * bytesPerSector);
+      for (let copy = 1; copy < fatCount; copy++) {
+        const other = await this.cache.readBytes(reservedSectors + copy * fatSectors + sector, 0, count * bytesPerSector);
+        for (let i = 0; i < count; i++) {
+          const want = first.subarray(i * bytesPerSector, (i + 1) * bytesPerSector);
+          if (want.every((byte, at) => byte === other[i * bytesPerSector + at])) continue;
+          await this.cache.put(reservedSectors + copy * fatSectors + sector + i, want, "table");
+          rewritten++;
+        }
+      }
+    }
+    return rewritten;
+  }
+
   private async findFree(count: number): Promise<number[]> {
     const found: number[] = [];
     const take = (cluster: number, value: number) => {

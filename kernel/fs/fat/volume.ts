@@ -297,21 +297,33 @@ export class FatVolume implements FileSystem {
    * The dirty flag: bit 0 of the boot sector's state byte (0x25, or 0x41 on
    * FAT32), which Linux sets while mounted and fsck.fat reports; on FAT16/32
    * also FAT entry 1's clean-shutdown bit (15 or 27), which Windows keeps.
-   * Written through, and flushed before anything else is written.
+   * Written through, and flushed before anything else is written. Marking
+   * clean writes the FAT copies' bit first and the boot sector's last, so a
+   * crash between the two copies leaves the boot sector dirty, and the next
+   * mount's check makes the copies equal again.
    */
   async writeState(dirty: boolean): Promise<void> {
     const { cache, geometry, fat } = this.parts;
-    const boot = (await cache.read(0)).slice();
-    boot[geometry.stateOffset] = dirty ? boot[geometry.stateOffset] | 1 : boot[geometry.stateOffset] & ~1;
-    await cache.writeThrough(0, boot);
-    if (geometry.type !== "fat12") {
+    const writeBoot = async () => {
+      const boot = (await cache.read(0)).slice();
+      boot[geometry.stateOffset] = dirty ? boot[geometry.stateOffset] | 1 : boot[geometry.stateOffset] & ~1;
+      await cache.writeThrough(0, boot);
+    };
+    const writeTableBit = async () => {
+      if (geometry.type === "fat12") return;
       const cleanBit = geometry.type === "fat16" ? 0x8000 : 0x08000000;
       const entry = await fat.getRaw1();
       await fat.setRaw(1, dirty ? entry & ~cleanBit : entry | cleanBit);
       await cache.writeBack();
+    };
+    if (dirty) {
+      await writeBoot();
+      await writeTableBit();
     } else {
-      await cache.device.flush();
+      await writeTableBit();
+      await writeBoot();
     }
+    if (geometry.type === "fat12" || !dirty) await cache.device.flush();
   }
 
   refuseIfReadOnly(): void {
