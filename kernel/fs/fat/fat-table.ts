@@ -27,6 +27,8 @@ export class FatTable {
   private free: number | undefined;
   private hint = 2;
   private readonly pendingFree = new Set<number>();
+  /** Clusters released whose entries may still name them on the disk: freed at the next write-back, after the directories. */
+  private released: number[] = [];
   /** The count or hint changed since FSInfo was last written. */
   private infoChanged = false;
 
@@ -147,7 +149,7 @@ export class FatTable {
   async allocate(count: number, previous?: number, flushPending?: () => Promise<void>): Promise<number[]> {
     if (count === 0) return [];
     let found = await this.findFree(count);
-    if (found.length < count && this.pendingFree.size > 0 && flushPending) {
+    if (found.length < count && (this.pendingFree.size > 0 || this.released.length > 0) && flushPending) {
       await flushPending();
       found = await this.findFree(count);
     }
@@ -160,8 +162,25 @@ export class FatTable {
     return found;
   }
 
-  /** Free every cluster in `clusters` (a chain the caller has walked). */
+  /**
+   * Release every cluster in `clusters` (a chain the caller has walked). They
+   * are freed only once the directory change that dropped them (a removed
+   * entry, a smaller size) is on the disk: a crash in between then leaves a
+   * lost chain, never an entry that names free clusters.
+   */
   async release(clusters: readonly number[]): Promise<void> {
+    this.released.push(...clusters);
+  }
+
+  /** The clusters released so far, handed to the caller to freeReleased() once the next write-back is done. */
+  takeReleased(): number[] {
+    const taken = this.released;
+    this.released = [];
+    return taken;
+  }
+
+  /** Free clusters (released, and the entries that named them written). */
+  async freeReleased(clusters: readonly number[]): Promise<void> {
     for (const cluster of clusters) {
       await this.set(cluster, 0);
       this.pendingFree.add(cluster);

@@ -256,6 +256,8 @@ export class FatVolume implements FileSystem {
     if (!this.mounted || this.readOnly) return;
     const { cache } = this.parts;
     // The FSInfo counts are already in the cache's table blocks when an operation finished; write it all.
+    // Clusters released since the last write-back stay allocated: the volume stays dirty, and the
+    // next mount's check frees them as lost chains.
     cache.writeBackSync();
     this.parts.fat.tableWritten();
   }
@@ -278,11 +280,22 @@ export class FatVolume implements FileSystem {
     }
   }
 
-  /** Every change cached so far to the disk in order (data, table, directories), the volume still dirty. */
+  /**
+   * Every change cached so far to the disk in order (data, table,
+   * directories), the volume still dirty; then the clusters released before
+   * it are freed, and the table written again.
+   */
   async writeBack(): Promise<void> {
-    await this.parts.fat.writeInfo();
-    await this.parts.cache.writeBack();
-    this.parts.fat.tableWritten();
+    const { fat, cache } = this.parts;
+    const released = fat.takeReleased();
+    await fat.writeInfo();
+    await cache.writeBack();
+    fat.tableWritten();
+    if (released.length === 0) return;
+    await fat.freeReleased(released);
+    await fat.writeInfo();
+    await cache.writeBack();
+    fat.tableWritten();
   }
 
   /** Before the first change after a clean point: the dirty flag reaches the disk (flushed) before any change. */
