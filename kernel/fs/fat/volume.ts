@@ -213,19 +213,25 @@ export class FatVolume implements FileSystem {
         else if (moving) await this.releaseDirectory(victim);
         else await this.data.releaseAll(victim);
       }
-      // The new name first, then the old one goes: a crash between leaves two names, never none.
-      const added = await target.add(to[to.length - 1], { ...source.entry });
+      // The old name goes first, and is on the disk before the new one is added: a crash between
+      // leaves the file as a lost chain (the next mount's check frees it), never two entries that
+      // share its clusters, which fsck.fat reports as cross-linked. (In one write-back the two
+      // directory sectors can land in either order, or one alone.)
+      // A moved directory's ".." names its new parent in between, when no entry names the directory.
       const oldParent = this.directory(source.directory, "");
       await oldParent.remove(source.record);
-      this.openNodes.delete(nodeKey(source.directory, source.record.slot));
+      await this.writeBack();
       const movedAcross = target.cluster !== source.directory;
+      if (moving && movedAcross) {
+        await this.directory(source.entry.firstCluster, source.what).setParent(target.cluster === this.rootCluster ? 0 : target.cluster);
+        await this.writeBack();
+      }
+      const added = await target.add(to[to.length - 1], { ...source.entry });
+      this.openNodes.delete(nodeKey(source.directory, source.record.slot));
       source.directory = target.cluster;
       source.record = added;
       source.what = "/" + to.join("/");
       if (source.openCount > 0) this.openNodes.set(nodeKey(source.directory, added.slot), source);
-      if (moving && movedAcross) {
-        await this.directory(source.entry.firstCluster, source.what).setParent(target.cluster === this.rootCluster ? 0 : target.cluster);
-      }
     });
   }
 
