@@ -42,6 +42,8 @@ export async function checkDirtyVolume(volume: FatVolume): Promise<string[]> {
   for (let next = 0; next < directories.length; next++) {
     const { cluster, what } = directories[next];
     const directory = volume.directory(cluster, what);
+    const orphans = await directory.removeOrphanLongNames();
+    if (orphans) repairs.push(`${what}: ${orphans} long-name entr${orphans === 1 ? "y" : "ies"} no file takes deleted`);
     for (const record of await directory.list()) {
       const path = `${what === "/" ? "" : what}/${record.name}`;
       const entry = record.entry;
