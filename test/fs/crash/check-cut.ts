@@ -64,7 +64,7 @@ export async function checkCut(start: Uint8Array, changes: ReadonlyMap<number, U
   const disk = new RecordingDisk(new OverlayDisk(start, { changes }));
   let volume;
   try {
-    volume = await mountFat(disk, { now: NOW });
+    volume = await mountFat(disk, { now: NOW, writeBackDelayMs: 0 });
   } catch (error) {
     report.problems.push(`our mount failed: ${(error as Error).stack}`);
     return report;

@@ -49,7 +49,7 @@ export async function explore(device: BlockDevice, random: Random): Promise<Outc
   };
 
   const readOnly = random() < 0.15;
-  const volume: FileSystem | undefined = await attempt("mount", () => mountFat(device, { readOnly, now: () => 1_700_000_000_000 }));
+  const volume: FileSystem | undefined = await attempt("mount", () => mountFat(device, { readOnly, now: () => 1_700_000_000_000, writeBackDelayMs: 0 }));
   if (!volume) return outcome;
   outcome.mounted = true;
 
