@@ -1,6 +1,7 @@
 /**
- * Following cluster chains without trusting the disk: every step is counted
- * (a chain that loops ends with EIO instead of a hang), and a link to a free,
+ * Following cluster chains without trusting the disk: a chain that comes
+ * back to a cluster it passed ends with EIO instead of a hang or a file that
+ * repeats itself (steps are bounded by the volume's size too), and a link to a free,
  * bad, reserved or out-of-range cluster is EIO naming the file and the cluster.
  */
 import { FsError } from "../errors.ts";
@@ -19,10 +20,13 @@ export interface Chain {
 export async function walkChain(fat: FatTable, first: number, max: number, what: string): Promise<Chain> {
   if (!(first >= 2 && first < fat.limit)) throw new FsError("EIO", `${what}: first cluster ${first} is outside the volume (2..${fat.limit - 1})`);
   const clusters: number[] = [];
+  const seen = new Set<number>();
   let cluster = first;
   // A chain cannot be longer than the volume has clusters: past that it loops.
   const steps = Math.min(max, fat.limit - 2);
   for (;;) {
+    if (seen.has(cluster)) throw new FsError("EIO", `${what}: its cluster chain loops (back to cluster ${cluster})`);
+    seen.add(cluster);
     clusters.push(cluster);
     const next = await fat.get(cluster);
     const kind = fat.kind(next);

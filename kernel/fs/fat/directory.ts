@@ -103,7 +103,7 @@ export class Directory {
       this.endSlot = first + count;
     }
     this.records = undefined;
-    return { name, shortName: shortNameText(full), entry: full, slot: first + count - 1, firstSlot: first };
+    return { name, shortName: shortNameText(full), entry: decodeShortEntry(bytes, bytes.length - ENTRY_BYTES), slot: first + count - 1, firstSlot: first };
   }
 
   /** Mark deleted the long-name slots no short entry takes; how many there were. */
@@ -126,7 +126,8 @@ export class Directory {
     const bytes = new Uint8Array(ENTRY_BYTES);
     encodeShortEntry(entry, bytes, 0);
     await this.writeSlots(record.slot, bytes);
-    record.entry = entry;
+    // What the disk holds: times in FAT's steps.
+    record.entry = decodeShortEntry(bytes, 0);
   }
 
   /** Write the "." and ".." entries' first clusters (a moved directory's ".." follows its new parent). */

@@ -354,6 +354,7 @@ export class FatVolume implements FileSystem {
     if (node.unlinked || node.directory < 0) return;
     if (modified) node.entry = { ...node.entry, modifiedMs: this.now(), attributes: node.entry.attributes | ATTR_ARCHIVE };
     await this.directory(node.directory, "").update(node.record, node.entry);
+    node.entry = node.record.entry;
   }
 
   /** The last handle of a node closed. */
