@@ -126,7 +126,7 @@ export class FatTable {
       await this.scan(2, this.limit, (_, value) => {
         if (value === 0) free++;
       });
-      this.free = free;
+      this.free = free + this.released.length;
     }
     return this.free;
   }
@@ -170,6 +170,9 @@ export class FatTable {
    */
   async release(clusters: readonly number[]): Promise<void> {
     this.released.push(...clusters);
+    // Counted free now (statfs, FSInfo), though not handed out before they are.
+    if (this.free !== undefined) this.free += clusters.length;
+    if (clusters.length) this.infoChanged = true;
   }
 
   /** The clusters released so far, handed to the caller to freeReleased() once the next write-back is done. */
@@ -185,8 +188,6 @@ export class FatTable {
       await this.set(cluster, 0);
       this.pendingFree.add(cluster);
     }
-    if (this.free !== undefined) this.free += clusters.length;
-    if (clusters.length) this.infoChanged = true;
   }
 
   /** The table reached the disk: clusters freed before may be used again. */
