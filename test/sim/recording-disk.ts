@@ -19,9 +19,10 @@ export interface SectorWrite {
 
 /**
  * Which of the writes since the last flush before a cut landed: all of
- * them, none, or a random subset applied in a random order.
+ * them, none, a random subset applied in a random order, or the sectors
+ * (numbered from 0 in the order written) that `keep` picks, in order.
  */
-export type LossChoice = "all" | "none" | { random: () => number };
+export type LossChoice = "all" | "none" | { random: () => number } | { keep: (index: number) => boolean };
 
 export class RecordingDisk implements BlockDevice {
   readonly events: DiskEvent[] = [];
@@ -82,6 +83,16 @@ function sectorsOf(event: DiskEvent & { kind: "write" }, sectorSize: number): Se
   return out;
 }
 
+/** How many sectors were written since the last flush among events[0..cut). */
+export function pendingSectors(events: readonly DiskEvent[], cut: number, sectorSize = 512): number {
+  let count = 0;
+  for (let i = lastFlushBefore(events, cut) + 1; i < cut; i++) {
+    const event = events[i];
+    if (event.kind === "write") count += event.data.length / sectorSize;
+  }
+  return count;
+}
+
 /** Index of the last flush among events[0..cut), or -1. */
 export function lastFlushBefore(events: readonly DiskEvent[], cut: number): number {
   for (let i = cut - 1; i >= 0; i--) if (events[i].kind === "flush") return i;
@@ -103,6 +114,7 @@ export function powerLoss(events: readonly DiskEvent[], cut: number, choice: Los
   });
   if (choice === "all") return landed.concat(pending);
   if (choice === "none") return landed;
+  if ("keep" in choice) return landed.concat(pending.filter((_, index) => choice.keep(index)));
   const { random } = choice;
   // A subset of random density (so "almost all" and "almost none" both occur), shuffled.
   const density = random();

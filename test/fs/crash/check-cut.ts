@@ -24,6 +24,17 @@ export interface CutReport {
   checked: number;
 }
 
+/** Which image a set of changed sectors makes (FNV-1a over sector numbers and bytes). */
+export function imageKey(changes: ReadonlyMap<number, Uint8Array>): string {
+  let hash = 0x811c9dc5, second = 0;
+  for (const sector of [...changes.keys()].sort((a, b) => a - b)) {
+    hash = Math.imul(hash ^ sector, 0x01000193);
+    for (const byte of changes.get(sector)!) hash = Math.imul(hash ^ byte, 0x01000193);
+    second = (second + (hash >>> 0)) % 0xfffffffb;
+  }
+  return `${changes.size}:${hash >>> 0}:${second}`;
+}
+
 const READ = { write: false, create: false, exclusive: false, truncate: false };
 
 async function readAll(volume: FileSystem, path: string[]): Promise<Uint8Array> {

@@ -14,7 +14,7 @@ import { seededRandom } from "../../lib/http/fuzz-cases.ts";
 import { OverlayDisk } from "../../sim/overlay-disk.ts";
 import { powerLoss, RecordingDisk, type LossChoice } from "../../sim/recording-disk.ts";
 import { FAT_WIDTHS, makeImage } from "../fuzz/images.ts";
-import { checkCut, NOW } from "./check-cut.ts";
+import { checkCut, imageKey, NOW } from "./check-cut.ts";
 import { fsck } from "./fsck.ts";
 import { ScratchImage } from "./scratch-image.ts";
 import { expectedAt, runWorkload } from "./workload.ts";
@@ -24,17 +24,6 @@ const SEED = Number(process.env.TORO_CRASH_SEED ?? 20_261_204);
 const SUBSETS = 4;
 /** fsck.fat runs in this many lanes at once. */
 const LANES = 3;
-
-/** Which image a set of changed sectors makes (FNV-1a over sector numbers and bytes). */
-function imageKey(changes: ReadonlyMap<number, Uint8Array>): string {
-  let hash = 0x811c9dc5, second = 0;
-  for (const sector of [...changes.keys()].sort((a, b) => a - b)) {
-    hash = Math.imul(hash ^ sector, 0x01000193);
-    for (const byte of changes.get(sector)!) hash = Math.imul(hash ^ byte, 0x01000193);
-    second = (second + (hash >>> 0)) % 0xfffffffb;
-  }
-  return `${changes.size}:${hash >>> 0}:${second}`;
-}
 
 interface Cut {
   at: number;

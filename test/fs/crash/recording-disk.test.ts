@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { seededRandom } from "../../lib/http/fuzz-cases.ts";
 import { OverlayDisk } from "../../sim/overlay-disk.ts";
-import { cutImage, lastFlushBefore, powerLoss, RecordingDisk } from "../../sim/recording-disk.ts";
+import { cutImage, lastFlushBefore, pendingSectors, powerLoss, RecordingDisk } from "../../sim/recording-disk.ts";
 
 const sector = (value: number, count = 1) => new Uint8Array(512 * count).fill(value);
 
@@ -42,6 +42,10 @@ test("a cut keeps what was before the last flush and applies the writes since as
   // Before the first flush everything is pending: "none" is the starting image.
   assert.deepEqual(first(cutImage(start, disk.events, 2, "none")), [0, 0, 0, 0, 0]);
   assert.throws(() => powerLoss(disk.events, 7), RangeError);
+  // Picked sectors since the flush: 0 is sector 0's rewrite, 1 sector 5, 2 sector 6.
+  assert.equal(pendingSectors(disk.events, 6), 3);
+  assert.deepEqual(first(cutImage(start, disk.events, 6, { keep: (index) => index !== 1 })), [3, 2, 2, 0, 5]);
+  assert.equal(pendingSectors(disk.events, 2), 3, "before the first flush: sectors 0, 1 and 2");
 });
 
 test("random losses land subsets of the pending sectors, in varied orders, and nothing flushed is lost", async () => {
