@@ -1,5 +1,10 @@
 /** Command-line parsing for the `toro` command. Pure: no I/O, easy to test. */
+import { basename, resolve } from "node:path";
+import type { DiskCreateOptions } from "./disk.ts";
 import { CliError } from "./errors.ts";
+import { MAX_IMAGE_BYTES, type FatWidth } from "./fat-image.ts";
+import type { HostDirSpec } from "./host-dir.ts";
+import { parseShare, type Share } from "./share.ts";
 
 export type Accel = "auto" | "kvm" | "tcg";
 export type Machine = "microvm" | "q35";
@@ -33,6 +38,8 @@ export interface StaticAddress {
 export interface Disk {
   path: string;
   readOnly: boolean;
+  /** Where the guest mounts its FAT volume (when the service uses the file system): /data, /data1, … unless mount= says. */
+  mount: string;
 }
 
 export interface RunOptions {
@@ -49,18 +56,26 @@ export interface RunOptions {
   net: Network;
   forwards: PortForward[];
   disks: Disk[];
+  /** --dir: host directories given as FAT images, attached after the --disk images. */
+  dirs: HostDirSpec[];
   address: StaticAddress | undefined;
+  /** --assets DIR: files to embed in the image (else package.json's "assets"). */
+  assets: string | undefined;
+  /** Live host directories over virtio-fs (--share). */
+  shares: Share[];
 }
 
 export interface BuildOptions {
   target: string;
   output: string | undefined;
+  assets: string | undefined;
 }
 
 export type Command =
   | { name: "build"; options: BuildOptions }
   | { name: "run"; options: RunOptions }
   | { name: "check"; target: string }
+  | { name: "disk-create"; options: DiskCreateOptions }
   | { name: "setup" }
   | { name: "help" }
   | { name: "version" };
@@ -81,14 +96,39 @@ commands:
                             The guest sees the same network on both: 10.0.2.15/24 by DHCP,
                             gateway 10.0.2.2 (the host's loopback), DNS 10.0.2.3
         -p HOSTPORT:GUESTPORT[/udp]  forward a host port to the guest (user networking; repeatable)
-        --disk FILE[,ro]    attach a raw disk image as a virtio block device (repeatable)
+        --disk FILE[,ro][,mount=/PATH]  attach a raw disk image as a virtio block device
+                            (repeatable); when the service uses the file system (toro/fs,
+                            node:fs/promises) its FAT volume is mounted at /PATH: the first
+                            disk at /data, the next at /data1, /data2, …; ,ro for read-only.
+                            The raw blocks stay reachable through toro/devices
+        --dir HOSTDIR[:/PATH][,rw]  give the service a host directory, mounted at /PATH
+                            (default / and the directory's name): a FAT image is built from
+                            it before the boot (mkfs.fat and mcopy, in a temporary directory).
+                            Read-only, unless ,rw: then, when the VM ends cleanly (exit code 0),
+                            what the service changed is written back to HOSTDIR (files created,
+                            changed and deleted, directories made and removed); a file the host
+                            changed meanwhile is reported as a conflict and left as the host has
+                            it. When the VM does not end cleanly nothing is written back, and the
+                            image is kept (its path is printed). Names FAT cannot hold
+                            ("*/:<>?\\| and control characters, over 255 UTF-16 units, a trailing
+                            dot or space, two names differing only in case), symlinks and special
+                            files are refused before the boot (repeatable)
+        --share HOSTDIR:/PATH[,ro]  mount a live host directory at /PATH over virtio-fs
+                            (needs virtiofsd: Debian's virtiofsd or qemu-system-common);
+                            changes are on the host at once; ,ro refuses writes (repeatable)
+        --assets DIR        embed DIR's files in the image, read-only at /app (as build)
         --ip ADDRESS/PREFIX a static IPv4 address, e.g. 10.0.2.15/24 (default: DHCP)
         --gateway ADDRESS   the default route with --ip
         --dns ADDRESS       a DNS server with --ip (repeatable)
         --trace             print the guest's boot timeline
         --capture FILE      write the network card's frames to FILE (pcap, for Wireshark/tcpdump)
-  build <service dir | file.ts> [-o image.elf]
-        build one bootable ELF and print its path and size
+  build <service dir | file.ts> [-o image.elf] [--assets DIR]
+        build one bootable ELF and print its path and size; --assets DIR (or "assets": "DIR"
+        in the service's package.json, relative to it) embeds DIR's files, read-only at /app
+  disk create FILE --size SIZE [--from DIR] [--fat 12|16|32] [--force]
+        make a FAT disk image for --disk: SIZE like 64M, 512K or 4G (a sparse file), --from
+        copies DIR's files in, --fat picks the FAT width (default: mkfs.fat's choice for the
+        size), --force replaces an existing FILE. Needs dosfstools and mtools
   check <service dir | file.ts>
         type-check the service with tsc against Toro's API
   setup                 install what is missing and build the platform (every command does this as needed)
@@ -137,11 +177,102 @@ export function parseNetwork(text: string): Network {
   throw new CliError(`--net: expected user, passt, slirp, tap, tap=NAME or none, got "${text}"`);
 }
 
-export function parseDisk(text: string): Disk {
-  const readOnly = text.endsWith(",ro");
-  const path = readOnly ? text.slice(0, -3) : text;
-  if (!path) throw new CliError(`--disk: expected FILE or FILE,ro`);
-  return { path, readOnly };
+/** A mount path: absolute, normalized (no repeated or trailing slash), no "." or ".." part, no control character. */
+export function parseMountPath(text: string, what: string): string {
+  if (!text.startsWith("/")) throw new CliError(`${what}: the mount path must be absolute (start with /), got "${text}"`);
+  if (/[\u0000-\u001f\u007f]/.test(text)) throw new CliError(`${what}: the mount path ${JSON.stringify(text)} has a control character`);
+  const parts = text.split("/").filter((part) => part !== "");
+  if (parts.some((part) => part === "." || part === "..")) throw new CliError(`${what}: the mount path may not have . or .. parts, got "${text}"`);
+  return "/" + parts.join("/");
+}
+
+/** The default mount of the disk at `index` among the --disk flags. */
+export function defaultDiskMount(index: number): string {
+  return index === 0 ? "/data" : `/data${index}`;
+}
+
+/**
+ * FILE[,ro][,mount=/PATH], options in any order. A file name may hold commas
+ * ("b,c.img"): a piece counts as an option when it looks like one (a
+ * lowercase word, maybe with "="), and then it must be a known one.
+ */
+export function parseDisk(text: string, index: number): Disk {
+  const pieces = text.split(",");
+  const path: string[] = [pieces[0]];
+  let readOnly = false;
+  let mount: string | undefined;
+  let options = false;
+  for (const piece of pieces.slice(1)) {
+    if (!options && !/^[a-z]+(=|$)/.test(piece)) {
+      path.push(piece);
+      continue;
+    }
+    options = true;
+    if (piece === "ro") readOnly = true;
+    else if (piece.startsWith("mount=")) mount = parseMountPath(piece.slice("mount=".length), `--disk ${text}`);
+    else throw new CliError(`--disk ${text}: unknown option "${piece}" (the options are ro and mount=/PATH)`);
+  }
+  if (!path.join(",")) throw new CliError(`--disk: expected FILE[,ro][,mount=/PATH]`);
+  return { path: path.join(","), readOnly, mount: mount ?? defaultDiskMount(index) };
+}
+
+/** HOSTDIR[:/PATH][,rw]: the mount path is what follows the first ":/". */
+export function parseDir(text: string): HostDirSpec {
+  let rest = text;
+  let writable = false;
+  if (rest.endsWith(",rw")) (writable = true), (rest = rest.slice(0, -3));
+  else if (rest.endsWith(",ro")) rest = rest.slice(0, -3);
+  const colon = rest.indexOf(":/");
+  const dir = colon < 0 ? rest : rest.slice(0, colon);
+  if (!dir) throw new CliError(`--dir: expected HOSTDIR[:/PATH][,rw], got "${text}"`);
+  if (/,(r[ow]|[a-z]+=)/.test(rest)) throw new CliError(`--dir ${text}: ,rw goes last (HOSTDIR[:/PATH][,rw])`);
+  let mount: string;
+  if (colon >= 0) {
+    mount = parseMountPath(rest.slice(colon + 1), `--dir ${text}`);
+  } else {
+    const name = basename(resolve(dir));
+    if (!name) throw new CliError(`--dir ${text}: give a mount path (--dir ${dir}:/PATH)`);
+    mount = parseMountPath(`/${name}`, `--dir ${text}`);
+  }
+  return { dir, mount, writable };
+}
+
+/** A disk image's size: a number with K, M, G or T (binary units), a whole number of 512-byte sectors. */
+export function parseByteSize(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)([KMGT])(?:i?B)?$/i.exec(text);
+  if (!m) throw new CliError(`${flag}: cannot read "${text}" as a size (examples: 64M, 512K, 4G)`);
+  const bytes = Number(m[1]) * 1024 ** ("KMGT".indexOf(m[2].toUpperCase()) + 1);
+  if (!Number.isInteger(bytes / 512) || bytes === 0) throw new CliError(`${flag}: ${text} is not a whole number of 512-byte sectors`);
+  if (bytes > MAX_IMAGE_BYTES) throw new CliError(`${flag}: ${text} is more than FAT's 2T`);
+  return bytes;
+}
+
+function parseDiskCommand(rest: string[]): Command {
+  const [sub, ...words] = rest;
+  if (sub !== "create") throw new CliError(sub ? `unknown disk command "${sub}" (there is: disk create)` : `disk: expected "disk create FILE --size SIZE"`);
+  let size: string | undefined, from: string | undefined, fat: FatWidth | undefined, force = false;
+  const files: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (!word.startsWith("-") || word === "-") {
+      files.push(word);
+      continue;
+    }
+    const eq = word.indexOf("=");
+    const flag = eq > 0 && word.startsWith("--") ? word.slice(0, eq) : word;
+    const inline = eq > 0 && word.startsWith("--") ? word.slice(eq + 1) : undefined;
+    let value: string;
+    switch (flag) {
+      case "--size": [size, i] = flagValue(words, i, flag, inline); break;
+      case "--from": [from, i] = flagValue(words, i, flag, inline); break;
+      case "--fat": [value, i] = flagValue(words, i, flag, inline); fat = Number(oneOf(flag, value, ["12", "16", "32"] as const)) as FatWidth; break;
+      case "--force": force = true; break;
+      default: throw new CliError(`disk create: unknown option ${word} (see toro --help)`);
+    }
+  }
+  if (files.length !== 1) throw new CliError(files.length ? `disk create: one FILE at a time (got ${files.join(", ")})` : `disk create: name the image FILE`);
+  if (size === undefined) throw new CliError(`disk create: --size is needed (e.g. --size 64M)`);
+  return { name: "disk-create", options: { file: files[0], bytes: parseByteSize(size, "--size"), sizeText: size, from, fat, force } };
 }
 
 function parseIpv4(text: string, flag: string): string {
@@ -182,6 +313,7 @@ export function parseArgs(argv: string[]): Command {
   const [command, ...rest] = argv;
   if (!command || command === "help" || command === "--help" || command === "-h") return { name: "help" };
   if (command === "version" || command === "--version") return { name: "version" };
+  if (command === "disk") return parseDiskCommand(rest);
   if (command === "setup") {
     if (rest.length) throw new CliError(`setup takes no arguments`);
     return { name: "setup" };
@@ -192,7 +324,7 @@ export function parseArgs(argv: string[]): Command {
 
   const run: RunOptions = {
     target: "", memoryMiB: 64, accel: "auto", machine: "microvm", timeoutMs: undefined, env: {}, args: [], trace: false, capture: undefined,
-    net: { mode: "user" }, forwards: [], disks: [], address: undefined,
+    net: { mode: "user" }, forwards: [], disks: [], dirs: [], address: undefined, assets: undefined, shares: [],
   };
   let gateway: string | undefined;
   const dns: string[] = [];
@@ -212,7 +344,7 @@ export function parseArgs(argv: string[]): Command {
     const eq = word.indexOf("=");
     const flag = eq > 0 && word.startsWith("--") ? word.slice(0, eq) : word;
     const inline = eq > 0 && word.startsWith("--") ? word.slice(eq + 1) : undefined;
-    const runOnly = ["--mem", "--accel", "--machine", "--timeout", "--env", "--trace", "--capture", "--net", "-p", "--publish", "--disk", "--ip", "--gateway", "--dns"];
+    const runOnly = ["--mem", "--accel", "--machine", "--timeout", "--env", "--trace", "--capture", "--net", "-p", "--publish", "--disk", "--dir", "--share", "--ip", "--gateway", "--dns"];
     if (runOnly.includes(flag) && command !== "run") throw new CliError(`${flag} is an option of run, not ${command}`);
     let value: string;
     switch (flag) {
@@ -231,7 +363,13 @@ export function parseArgs(argv: string[]): Command {
       case "--net": [value, i] = flagValue(rest, i, flag, inline); run.net = parseNetwork(value); break;
       case "-p":
       case "--publish": [value, i] = flagValue(rest, i, flag, inline); run.forwards.push(parseForward(value)); break;
-      case "--disk": [value, i] = flagValue(rest, i, flag, inline); run.disks.push(parseDisk(value)); break;
+      case "--disk": [value, i] = flagValue(rest, i, flag, inline); run.disks.push(parseDisk(value, run.disks.length)); break;
+      case "--dir": [value, i] = flagValue(rest, i, flag, inline); run.dirs.push(parseDir(value)); break;
+      case "--share": [value, i] = flagValue(rest, i, flag, inline); run.shares.push(parseShare(value)); break;
+      case "--assets":
+        if (command === "check") throw new CliError(`--assets is an option of build and run, not check`);
+        [run.assets, i] = flagValue(rest, i, flag, inline);
+        break;
       case "--ip": [value, i] = flagValue(rest, i, flag, inline); run.address = { ...parseCidr(value), gateway: undefined, dns: [] }; break;
       case "--gateway": [value, i] = flagValue(rest, i, flag, inline); gateway = parseIpv4(value, flag); break;
       case "--dns": [value, i] = flagValue(rest, i, flag, inline); dns.push(parseIpv4(value, flag)); break;
@@ -241,11 +379,18 @@ export function parseArgs(argv: string[]): Command {
   if (positional.length === 0) throw new CliError(`${command}: name a service directory, a .ts file${command === "run" ? " or an .elf image" : ""}`);
   if (positional.length > 1) throw new CliError(`${command}: one service at a time (got ${positional.join(", ")}); service arguments go after --`);
   const target = positional[0];
-  if (command === "build") return { name: "build", options: { target, output } };
+  if (command === "build") return { name: "build", options: { target, output, assets: run.assets } };
   if (command === "check") return { name: "check", target };
   if (run.capture !== undefined && run.net.mode === "none") throw new CliError(`--capture records the network card's frames; there is none with --net none`);
   if (run.forwards.length > 0 && !isUserNetwork(run.net)) throw new CliError(`-p forwards ports on user networking only (--net ${run.net.mode} was given)`);
   if ((gateway || dns.length) && !run.address) throw new CliError(`--gateway and --dns go with --ip (without --ip, DHCP provides them)`);
   if (run.address) run.address = { ...run.address, gateway, dns };
+  if (run.assets !== undefined && target.endsWith(".elf")) throw new CliError(`--assets goes into an image as it is built; ${target} is built already`);
+  const mounts = new Map<string, string>();
+  for (const [path, what] of [...run.disks.map((d) => [d.mount, `--disk ${d.path}`]), ...run.dirs.map((d) => [d.mount, `--dir ${d.dir}`])]) {
+    const other = mounts.get(path);
+    if (other) throw new CliError(`${what}: ${other} is mounted at ${path} already (give one of them mount=/PATH or :/PATH)`);
+    mounts.set(path, what);
+  }
   return { name: "run", options: { ...run, target } };
 }

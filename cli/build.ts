@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { BUNDLE_NAME } from "../kernel/process/source-lines.ts";
+import { packageAssets, writeAssetsArchive, type AssetsSummary } from "./assets.ts";
 import { CliError } from "./errors.ts";
 import { ENTRY_SOURCE, lineTableFromSourceMap, mapBundleLocations } from "./line-table.ts";
 import { nodeBuiltins } from "./node-builtins.ts";
@@ -20,6 +21,8 @@ import { globalMarks, usedGlobalModules } from "./web-globals.ts";
 export interface BuildResult {
   image: string;
   bytes: number;
+  /** What was embedded, when the image has assets. */
+  assets: AssetsSummary | undefined;
   /** Milliseconds per step, for the curious and for bench/. */
   timings: Record<string, number>;
 }
@@ -32,6 +35,7 @@ export const RUNTIME_MODULES: Record<string, string> = {
   "toro/devices": join(KERNEL_DIR, "devices", "index.ts"),
   "toro/net": join(KERNEL_DIR, "net", "index.ts"),
   "toro/http": join(TORO_ROOT, "lib", "http", "index.ts"),
+  "toro/fs": join(KERNEL_DIR, "fs", "index.ts"),
 };
 
 const runtimeModules: esbuild.Plugin = {
@@ -87,7 +91,12 @@ function run(command: string, args: string[], what: string): string {
   return r.stdout;
 }
 
-export async function build(target: string, output?: string, log: (line: string) => void = () => {}): Promise<BuildResult> {
+export interface BuildExtras {
+  /** A directory whose files the image embeds (else the service's package.json "assets", if any). */
+  assets?: string;
+}
+
+export async function build(target: string, output?: string, log: (line: string) => void = () => {}, extras: BuildExtras = {}): Promise<BuildResult> {
   const timings: Record<string, number> = {};
   let t = performance.now();
   const step = (name: string) => {
@@ -105,7 +114,7 @@ export async function build(target: string, output?: string, log: (line: string)
   // terminals, parallel tests) each get a whole image, never a mix.
   const scratch = mkdtempSync(join(dirname(image), ".toro-build-"));
   try {
-    return await buildIn(scratch, service, image, log, timings, step);
+    return await buildIn(scratch, service, image, extras.assets ?? packageAssets(service.dir), log, timings, step);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -115,6 +124,7 @@ async function buildIn(
   scratch: string,
   service: { entry: string; name: string; dir: string },
   image: string,
+  assetsDir: string | undefined,
   log: (line: string) => void,
   timings: Record<string, number>,
   step: (name: string) => void,
@@ -191,6 +201,12 @@ async function buildIn(
   }
   step("bytecode");
 
+  // The assets archive, when there are assets; an image without them has neither bytes nor symbols for it
+  // (platform/js/hw.c declares them weak).
+  const assetsArchive = join(scratch, "app.assets");
+  const assets = assetsDir === undefined ? undefined : writeAssetsArchive(assetsDir, assetsArchive);
+  if (assets) step("assets");
+
   const lineTable = join(scratch, "app.lines");
   writeFileSync(lineTable, lineTableFromSourceMap(map.text, dirname(bundlePath), process.cwd()));
   const asm = join(scratch, "app.S");
@@ -204,6 +220,12 @@ async function buildIn(
     `toro_bytecode_end:`,
     `toro_linemap: .incbin ${JSON.stringify(lineTable)}`,
     `toro_linemap_end:`,
+    ...(assets ? [
+      `.p2align 4`,
+      `.globl toro_assets, toro_assets_end`,
+      `toro_assets: .incbin ${JSON.stringify(assetsArchive)}`,
+      `toro_assets_end:`,
+    ] : []),
     `.section .note.GNU-stack,"",@progbits`,
     ``,
   ].join("\n"));
@@ -213,5 +235,5 @@ async function buildIn(
   renameSync(`${scratchBundle}.map`, `${bundlePath}.map`);
   renameSync(linked, image);
   step("link");
-  return { image, bytes: statSync(image).size, timings };
+  return { image, bytes: statSync(image).size, assets, timings };
 }

@@ -11,6 +11,8 @@ import { dirname, isAbsolute, join, relative } from "node:path";
 import { TORO_ROOT } from "./paths.ts";
 
 const node = (file: string) => join(TORO_ROOT, "lib", "node", file);
+/** fs/promises is the filesystem unit's own API, toro/fs. */
+const fsPromises = join(TORO_ROOT, "kernel", "fs", "index.ts");
 
 /**
  * Toro's node: modules, by their name without the prefix. Each module's
@@ -23,6 +25,8 @@ export const NODE_MODULES: Record<string, string> = {
   buffer: node("buffer.ts"),
   crypto: node("crypto.ts"),
   events: node("events.ts"),
+  fs: node("fs.ts"),
+  "fs/promises": fsPromises,
   path: node("path.ts"),
   "path/posix": node("path.ts"),
   process: node("process.ts"),

@@ -1,5 +1,9 @@
 /** The QEMU command line for a Toro image. */
 import type { Disk, Machine, Network, PortForward } from "./args.ts";
+import { shareQemuArgs, type Share, type ShareSocket } from "./share.ts";
+
+/** What QEMU needs of a disk (where the guest mounts it travels on the kernel command line). */
+export type AttachedDisk = Pick<Disk, "path" | "readOnly">;
 
 /**
  * Not a `toro run` flag, for tests that play the other end of the cable: the
@@ -32,9 +36,12 @@ export interface VmConfig {
    */
   net: Network | UdpWire;
   forwards: PortForward[];
-  disks: Disk[];
+  disks: AttachedDisk[];
   /** A pcap file for the card's frames (QEMU's filter-dump), or none. */
   capture?: string;
+  /** --share directories, and once runVm has started their virtiofsd, the sockets QEMU connects to. */
+  shares?: Share[];
+  shareSockets?: ShareSocket[];
 }
 
 /** QEMU splits option values at commas; a literal comma is written twice. */
@@ -82,8 +89,9 @@ export function qemuArgs(vm: VmConfig): string[] {
   // microvm: no PCI, no option ROMs, no ACPI tables (saves ~9 ms of QEMU start-up;
   // devices are announced on the command line); the PIT stays for clock calibration.
   const machine = vm.machine === "microvm" ? "microvm,x-option-roms=off,acpi=off,pit=on,pic=off,rtc=on" : "q35";
+  const shares = shareQemuArgs(vm.machine, vm.memoryMiB, vm.shareSockets ?? []);
   return [
-    "-M", machine,
+    "-M", machine + shares.machineOption,
     "-accel", vm.accel,
     ...(vm.accel === "kvm" ? ["-cpu", "host"] : []),
     "-m", `${vm.memoryMiB}M`,
@@ -92,6 +100,7 @@ export function qemuArgs(vm: VmConfig): string[] {
     "-no-reboot",
     "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
     ...deviceArgs(vm),
+    ...shares.args,
     "-kernel", vm.image,
     "-append", vm.cmdline,
   ];

@@ -6,8 +6,9 @@ import { spawn, type ChildProcessByStdio, type StdioOptions } from "node:child_p
 import { accessSync, constants, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
+import { encodeMount } from "../kernel/fs/mount-parameter.ts";
 import { encodeCmdline, parseCmdline } from "../kernel/process/cmdline.ts";
-import type { RunOptions, StaticAddress } from "./args.ts";
+import type { Disk, RunOptions, StaticAddress } from "./args.ts";
 import { chooseAccelerator, realHost } from "./accel.ts";
 import { CliError } from "./errors.ts";
 import { EXIT_NO_REPORT, EXIT_OUTPUT_CLOSED, EXIT_TIMEOUT, outcomeOfQemuStatus } from "./exit-codes.ts";
@@ -16,6 +17,8 @@ import { BUILD_DIR } from "./paths.ts";
 import { ensurePlatform } from "./platform.ts";
 import { busyForward, onPath, PASST, startPasst, USER_NETWORK, type RunningPasst } from "./passt.ts";
 import { MAX_CMDLINE, PASST_FD, QEMU, qemuArgs, type VmConfig } from "./qemu.ts";
+import { shareMountWords } from "./share.ts";
+import { checkShares, startShares } from "./virtiofs.ts";
 
 export interface RunIo {
   stdout: Writable;
@@ -32,6 +35,15 @@ export function addressWords(address: StaticAddress | undefined): string[] {
   ];
 }
 
+/** A toro.mount= word per disk: "disk<N>" in the order QEMU attaches them (see kernel/fs/mount-parameter.ts). */
+export function mountWords(disks: readonly Disk[]): string[] {
+  return disks.map((disk, i) => encodeMount({ source: `disk${i}`, path: disk.mount, readOnly: disk.readOnly }));
+}
+
+/**
+ * The VM for an image. `options.disks` are all the disks to attach, the
+ * images of --dir after the --disk ones (main.ts builds those first).
+ */
 export function vmConfig(image: string, options: RunOptions, log: (line: string) => void): VmConfig {
   const least = leastMemoryMiB(image);
   if (options.memoryMiB < least) throw new CliError(`--mem ${options.memoryMiB}M is less than this image needs (${least}M)`);
@@ -40,11 +52,13 @@ export function vmConfig(image: string, options: RunOptions, log: (line: string)
     `toro.epoch_ms=${Date.now()}`,
     ...(options.trace ? ["toro.trace"] : []),
     ...addressWords(options.address),
+    ...mountWords(options.disks),
+    ...shareMountWords(options.shares),
     ...encodeCmdline(options.args, options.env),
   ];
   const cmdline = words.join(" ");
   if (cmdline.length > MAX_CMDLINE) {
-    throw new CliError(`the service's arguments and environment take ${cmdline.length} bytes encoded; the limit is ${MAX_CMDLINE}`);
+    throw new CliError(`the mounts, the service's arguments and environment take ${cmdline.length} bytes encoded; the limit is ${MAX_CMDLINE}`);
   }
   if (options.accel === "auto" && options.trace) log(`toro: accelerator ${choice.accel} (${choice.reason})`);
   for (const disk of options.disks) {
@@ -54,8 +68,9 @@ export function vmConfig(image: string, options: RunOptions, log: (line: string)
       throw new CliError(`--disk ${disk.path}: ${existsSync(disk.path) ? "not " + (disk.readOnly ? "readable" : "readable and writable") : "no such file"}`);
     }
   }
-  const { machine, memoryMiB, net, forwards, disks, capture } = options;
-  return { image, memoryMiB, accel: choice.accel, machine, cmdline, net, forwards, disks, capture };
+  checkShares(options.shares);
+  const { machine, memoryMiB, net, forwards, disks, capture, shares } = options;
+  return { image, memoryMiB, accel: choice.accel, machine, cmdline, net, forwards, disks, capture, shares };
 }
 
 /**
@@ -83,7 +98,13 @@ export async function userNetwork(vm: VmConfig, io: RunIo): Promise<{ vm: VmConf
 }
 
 export async function runVm(config: VmConfig, timeoutMs: number | undefined, io: RunIo): Promise<number> {
-  const { vm, passt } = await userNetwork(config, io);
+  // Before passt: a share that fails to start then leaves nothing running.
+  const shares = config.shares?.length ? await startShares(checkShares(config.shares)!, config.shares, (line) => io.stderr.write(line + "\n")) : undefined;
+  const { vm: networked, passt } = await userNetwork(config, io).catch(async (error) => {
+    await shares?.stop();
+    throw error;
+  });
+  const vm = { ...networked, shareSockets: shares?.sockets };
   return new Promise((resolvePromise) => {
     const stdio: StdioOptions = ["ignore", "pipe", "pipe"];
     if (passt) stdio[PASST_FD] = passt.qemuEnd;
@@ -122,6 +143,7 @@ export async function runVm(config: VmConfig, timeoutMs: number | undefined, io:
       if (timer) clearTimeout(timer);
       io.stdout.off("error", onOutputError);
       await passt?.stop(); // it quits by itself once QEMU's end closes; this waits for that
+      await shares?.stop();
       for (const signal of signals) process.off(signal, onSignal);
       if (message) io.stderr.write(`toro: ${message}\n`);
       resolvePromise(code);

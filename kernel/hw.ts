@@ -30,6 +30,11 @@ export interface Hardware {
   marks(): [string, number][];
   /** The table that maps bundle lines to TypeScript lines (see source-lines.ts). */
   lineMap(): ArrayBuffer;
+  /**
+   * The assets archive embedded in the image (kernel/fs/assets/archive.ts):
+   * a view of the image's memory, not a copy; empty when the image has none.
+   */
+  assets(): ArrayBuffer;
   memory(): MemoryInfo;
   /** Nanoseconds this core has spent halted, waiting for work, since the boot. */
   idleTime(): number;

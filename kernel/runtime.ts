@@ -4,6 +4,7 @@
  *     import { argv, env, exit } from "toro";
  */
 import { hw } from "./hw.ts";
+import { exitHooks } from "./process/exit-hooks.ts";
 import { bootParameters } from "./process/state.ts";
 
 /** Exit codes 124-127 belong to the runtime (timeout, CPU fault, no exit code). */
@@ -15,11 +16,15 @@ export const argv: string[] = bootParameters.argv;
 /** The service's environment: each `--env KEY=VALUE` on `toro run`. */
 export const env: Record<string, string> = bootParameters.env;
 
-/** End the service, and the VM, with an exit code from 0 to 123. */
+/**
+ * End the service, and the VM, with an exit code from 0 to 123. The units'
+ * exit hooks run first (the filesystem writes back what it caches).
+ */
 export function exit(code = 0): never {
   if (!Number.isInteger(code) || code < 0 || code > MAX_EXIT_CODE) {
     throw new RangeError(`exit code must be an integer from 0 to ${MAX_EXIT_CODE}, got ${String(code)}`);
   }
+  exitHooks.runExitHooks((error) => hw.write(`toro: an exit hook failed: ${error instanceof Error ? error.message : String(error)}\n`));
   return hw.exit(code);
 }
 

@@ -20,6 +20,9 @@ command -v passt >/dev/null 2>&1 || missing="$missing passt"
 command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v nft >/dev/null 2>&1 || missing="$missing nftables"
+# FAT images for --dir and toro disk create: mkfs.fat and fsck.fat (in /usr/sbin), mcopy and friends.
+[ -x /usr/sbin/mkfs.fat ] || [ -x /sbin/mkfs.fat ] || command -v mkfs.fat >/dev/null 2>&1 || missing="$missing dosfstools"
+command -v mcopy >/dev/null 2>&1 || missing="$missing mtools"
 if [ -n "$missing" ]; then
   echo "toro: installing Debian packages:$missing" >&2
   sudo=""

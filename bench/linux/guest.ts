@@ -8,7 +8,8 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { Disk, Machine } from "../../cli/args.ts";
+import type { Machine } from "../../cli/args.ts";
+import type { AttachedDisk } from "../../cli/qemu.ts";
 import { CliError } from "../../cli/errors.ts";
 import { qemuArgs, type VmConfig } from "../../cli/qemu.ts";
 import { BENCH_BUILD, BENCH_DIR, log, run } from "../common.ts";
@@ -60,7 +61,7 @@ export interface LinuxVm {
   initramfs: string;
   memoryMiB: number;
   cmdline: string;
-  disks: Disk[];
+  disks: AttachedDisk[];
 }
 
 /** apt-cache's answer; a machine that never ran apt-get update has no package lists yet, so it runs it once and asks again. */

@@ -29,8 +29,10 @@ export function findVirtioTransports(): VirtioTransport[] {
   const words = (bootParameters.params.get("virtio_mmio.device") ?? []).map((value) => `virtio_mmio.device=${value}`);
   const { slots, errors } = parseVirtioMmioDevices(words);
   for (const error of errors) logDevice(`skipping a device: ${error.message}`);
-  // QEMU lists the windows from the top down; take them in address order, the order devices were added.
-  for (const slot of slots.sort((a, b) => a.base - b.base)) attempt(() => new VirtioMmioTransport(mmio, slot.base, interrupts, slot.irq));
+  // QEMU's microvm puts the first -device in the highest window and each next one below it
+  // (seen with three disks: the first --disk was at the top): take them from the top down,
+  // the order they were added, so disk0 is the first --disk.
+  for (const slot of slots.sort((a, b) => b.base - a.base)) attempt(() => new VirtioMmioTransport(mmio, slot.base, interrupts, slot.irq));
 
   for (const fn of enumeratePci(new PciConfigAccess(ports))) {
     if (virtioPciDeviceType(fn) !== undefined) attempt(() => new VirtioPciTransport(fn, mmio, interrupts));

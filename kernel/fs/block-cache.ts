@@ -62,6 +62,8 @@ export class BlockCache {
   /** Written straight to the device since the last flush (writeThrough): flush before the table group. */
   private unflushed = false;
   private timer: unknown = undefined;
+  /** Blocks never evicted: what the exit path must change without a read (the boot sector, FAT entry 1). */
+  private readonly pinned = new Set<number>();
   /** Blocks the device holds; reads past it are refused, as writes are. */
   readonly blocks: number;
 
@@ -195,6 +197,33 @@ export class BlockCache {
     this.unflushed = false;
   }
 
+  /** Keep a block cached for good (peek() finds it). */
+  async pin(block: number): Promise<void> {
+    await this.read(block);
+    this.pinned.add(block);
+  }
+
+  /** update() for a pinned block, without waiting. */
+  updatePinned(block: number, kind: BlockKind, change: (bytes: Uint8Array) => void): void {
+    if (!this.pinned.has(block)) throw new Error(`block ${block} is not pinned`);
+    change(this.entries.get(block)!.bytes);
+    this.markDirty(block, kind);
+  }
+
+  /** A cached block without waiting: undefined when not cached. Read it, never change it. */
+  peek(block: number): Uint8Array | undefined {
+    return this.entries.get(block)?.bytes;
+  }
+
+  /** writeThrough() for the exit path, for a block with no pending change: written with the device's synchronous call. */
+  writeThroughSync(block: number, data: Uint8Array): void {
+    this.checkRange(block, 1);
+    this.device.writeSync(block * this.perBlock, data);
+    const entry = this.entries.get(block);
+    if (entry && !entry.kind) entry.bytes = data.slice();
+    this.unflushed = true;
+  }
+
   /** Forget a block's cached copy (after a write-back or when the caller writes it itself). */
   forget(block: number): void {
     const entry = this.entries.get(block);
@@ -266,7 +295,7 @@ export class BlockCache {
     if (this.entries.size - this.dirty <= this.capacity / 4) await this.writeBack();
     for (const [key, old] of this.entries) {
       if (this.entries.size <= this.capacity) break;
-      if (!old.kind && key !== block) this.entries.delete(key);
+      if (!old.kind && key !== block && !this.pinned.has(key)) this.entries.delete(key);
     }
   }
 

@@ -4,6 +4,7 @@
  * (so microtasks run between timers, as in Node) and otherwise tells the
  * host how long it may sleep.
  */
+import type { ExitHooks } from "./exit-hooks.ts";
 import { TimerHeap, type HeapTimer } from "./timer-heap.ts";
 
 /** What turn() returns to the host besides a deadline in ns since boot (platform/js/host.c agrees). */
@@ -68,8 +69,11 @@ export class EventLoop {
   /** When both an event and a timer are ready, take turns, so neither starves the other. */
   private eventsFirst = true;
 
-  /** @param now monotonic clock in nanoseconds */
-  constructor(private readonly now: () => number) {}
+  /**
+   * @param now monotonic clock in nanoseconds
+   * @param exitHooks whose before-exit hooks run when nothing is left pending
+   */
+  constructor(private readonly now: () => number, private readonly exitHooks?: ExitHooks) {}
 
   setTimer(callback: (...args: unknown[]) => void, delay: unknown, args: unknown[], repeat: boolean): Timeout {
     if (typeof callback !== "function") {
@@ -142,7 +146,32 @@ export class EventLoop {
     }
     if (this.referencedTimers > 0 && next) return next.deadline;
     if (this.otherReferences > 0) return next ? next.deadline : TURN_WAIT_FOR_EVENTS;
+    if (this.startBeforeExitHooks()) return TURN_RAN_WORK;
     return TURN_NOTHING_PENDING;
+  }
+
+  /**
+   * Out of work: start the before-exit hooks (if any), one after another,
+   * keeping the service alive until the last has settled. One that rejects
+   * is thrown from a turn, so it is an uncaught error as in Node.
+   */
+  private startBeforeExitHooks(): boolean {
+    const hooks = this.exitHooks?.takeBeforeExitHooks() ?? [];
+    if (hooks.length === 0) return false;
+    this.retain();
+    const run = async () => {
+      for (const hook of hooks) await hook();
+    };
+    run().then(
+      () => this.release(),
+      (error) => {
+        this.release();
+        this.post(() => {
+          throw error;
+        });
+      },
+    );
+    return true;
   }
 
   private schedule(timer: Timeout): void {

@@ -6,6 +6,7 @@
 import { hw } from "../hw.ts";
 import { parseCmdline } from "./cmdline.ts";
 import { EventLoop } from "./event-loop.ts";
+import { exitHooks } from "./exit-hooks.ts";
 
 export const bootParameters = parseCmdline(hw.cmdline());
-export const loop = new EventLoop(() => hw.now());
+export const loop = new EventLoop(() => hw.now(), exitHooks);

@@ -10,3 +10,5 @@ export { Headers, type HeadersInit } from "./headers.ts";
 export { Request, type RequestInit } from "./request.ts";
 export { Response, type ResponseInit } from "./response.ts";
 export type { BodyInit } from "./body.ts";
+export { serveStatic, type StaticOptions, type StaticHandler, type FallthroughStaticHandler } from "./serve-static.ts";
+export { createStaticHandler, type StaticFileSystem } from "./static-files.ts";

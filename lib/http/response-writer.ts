@@ -65,9 +65,13 @@ export async function writeResponse(stream: TcpStream, response: ResponseLike, e
 
   // Choose the framing: a known length, a length the handler stated for its stream, chunks, or EOF.
   let chunked = false;
-  if (known !== undefined) {
+  const stated = statedLength !== null && /^\d+$/.test(statedLength);
+  if (known === null && exchange.method === "HEAD" && stated && status !== 204) {
+    // A HEAD answer made without its body (RFC 9110 9.3.2) says the length a GET would have.
+    lines += `content-length: ${statedLength}\r\n`;
+  } else if (known !== undefined) {
     if (status !== 204 && !(status === 304 && known === null)) lines += `content-length: ${known ? known.length : 0}\r\n`;
-  } else if (statedLength !== null && /^\d+$/.test(statedLength)) {
+  } else if (stated) {
     lines += `content-length: ${statedLength}\r\n`;
   } else if (!noBody) {
     if (exchange.minorVersion === 1) {

@@ -17,6 +17,12 @@
 /* Linked in by the build: the table that maps bundle lines to TypeScript lines. */
 extern const uint8_t toro_linemap[], toro_linemap_end[];
 
+/*
+ * Linked in by the build when the image has assets (cli/assets.ts). Weak: an
+ * image without assets defines neither symbol, and both are then 0.
+ */
+extern const uint8_t toro_assets[] __attribute__((weak)), toro_assets_end[] __attribute__((weak));
+
 /* Set by the kernel through setLoop(); zero (the integer 0, not a function) until then. */
 static JSValue loop_turn, loop_uncaught;
 
@@ -82,6 +88,15 @@ static JSValue hw_marks(ARGS) {
 
 static JSValue hw_line_map(ARGS) {
     return JS_NewArrayBufferCopy(c, toro_linemap, (size_t)(toro_linemap_end - toro_linemap));
+}
+
+/*
+ * The assets archive as an ArrayBuffer over the image's own memory: no copy,
+ * and no free function, since the bytes live as long as the VM.
+ */
+static JSValue hw_assets(ARGS) {
+    size_t len = toro_assets ? (size_t)(toro_assets_end - toro_assets) : 0;
+    return JS_NewArrayBuffer(c, (uint8_t *)toro_assets, len, NULL, NULL, 0);
 }
 
 static JSValue hw_idle_time(ARGS) { return JS_NewFloat64(c, (double)this_cpu()->idle_ns); }
@@ -250,6 +265,7 @@ static const JSCFunctionListEntry hw_functions[] = {
     JS_CFUNC_DEF("mark", 1, hw_mark),
     JS_CFUNC_DEF("marks", 0, hw_marks),
     JS_CFUNC_DEF("lineMap", 0, hw_line_map),
+    JS_CFUNC_DEF("assets", 0, hw_assets),
     JS_CFUNC_DEF("memory", 0, hw_memory),
     JS_CFUNC_DEF("idleTime", 0, hw_idle_time),
     JS_CFUNC_DEF("setLoop", 2, hw_set_loop),

@@ -11,7 +11,7 @@ test("run takes its flags, repeated --env, and the service's arguments after --"
   assert.deepEqual(c.options, {
     target: "svc", memoryMiB: 16, accel: "tcg", machine: "q35", timeoutMs: 2000,
     env: { A: "1", B: "x=y" }, args: ["--not-a-flag", "two"], trace: false, capture: undefined,
-    net: { mode: "user" }, forwards: [], disks: [], address: undefined,
+    net: { mode: "user" }, forwards: [], disks: [], dirs: [], address: undefined, assets: undefined, shares: [],
   });
 });
 
@@ -29,7 +29,7 @@ test("devices: --net, -p port forwards and --disk", () => {
   if (c.name !== "run") return;
   assert.deepEqual(c.options.net, { mode: "user" });
   assert.deepEqual(c.options.forwards, [{ protocol: "tcp", host: 8080, guest: 80 }, { protocol: "udp", host: 5353, guest: 53 }]);
-  assert.deepEqual(c.options.disks, [{ path: "a.img", readOnly: false }, { path: "b,c.img", readOnly: true }]);
+  assert.deepEqual(c.options.disks, [{ path: "a.img", readOnly: false, mount: "/data" }, { path: "b,c.img", readOnly: true, mount: "/data1" }]);
   const tap = parseArgs(["run", "svc", "--net", "tap=tap7"]);
   assert.deepEqual(tap.name === "run" && tap.options.net, { mode: "tap", ifname: "tap7" });
   const none = parseArgs(["run", "svc", "--net", "none"]);
@@ -56,7 +56,7 @@ test("a static address: --ip with --gateway and repeated --dns", async () => {
 });
 
 test("build takes -o", () => {
-  assert.deepEqual(parseArgs(["build", "svc.ts", "-o", "out.elf"]), { name: "build", options: { target: "svc.ts", output: "out.elf" } });
+  assert.deepEqual(parseArgs(["build", "svc.ts", "-o", "out.elf"]), { name: "build", options: { target: "svc.ts", output: "out.elf", assets: undefined } });
 });
 
 test("sizes and durations", () => {

@@ -21,6 +21,7 @@ export const F_ACCESS_PLATFORM = 1n << 33n;
 export const DEVICE_NET = 1;
 export const DEVICE_BLOCK = 2;
 export const DEVICE_ENTROPY = 4;
+export const DEVICE_FILE_SYSTEM = 26;
 
 export interface QueueAddresses {
   /** Physical addresses of the three areas of a split virtqueue. */

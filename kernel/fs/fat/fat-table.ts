@@ -42,7 +42,8 @@ export class FatTable {
   async load(): Promise<void> {
     const { fsInfoSector, clusterCount } = this.geometry;
     if (!fsInfoSector) return;
-    const info = await this.cache.read(fsInfoSector);
+    await this.cache.pin(fsInfoSector); // writeInfo() runs on the exit path too, where nothing can be read
+    const info = this.cache.peek(fsInfoSector)!;
     const view = new DataView(info.buffer, info.byteOffset, info.byteLength);
     if (view.getUint32(0, true) !== FSINFO_LEAD || view.getUint32(484, true) !== FSINFO_STRUCT || view.getUint32(508, true) !== FSINFO_TRAIL) return;
     const free = view.getUint32(488, true), next = view.getUint32(492, true);
@@ -175,6 +176,11 @@ export class FatTable {
     if (clusters.length) this.infoChanged = true;
   }
 
+  /** Clusters are released and not yet freed. */
+  get hasReleased(): boolean {
+    return this.released.length > 0;
+  }
+
   /** The clusters released so far, handed to the caller to freeReleased() once the next write-back is done. */
   takeReleased(): number[] {
     const taken = this.released;
@@ -195,15 +201,15 @@ export class FatTable {
     this.pendingFree.clear();
   }
 
-  /** Put the count and hint into FSInfo (dirty in the table group) if they changed. */
-  async writeInfo(): Promise<void> {
+  /** Put the count and hint into FSInfo (dirty in the table group) if they changed; synchronous, for the exit path too. */
+  writeInfo(): void {
     const { fsInfoSector } = this.geometry;
     if (!fsInfoSector || !this.infoChanged) return;
     this.infoChanged = false;
-    const info = await this.cache.read(fsInfoSector);
+    const info = this.cache.peek(fsInfoSector)!;
     const view = new DataView(info.buffer, info.byteOffset, info.byteLength);
     if (view.getUint32(0, true) !== FSINFO_LEAD || view.getUint32(484, true) !== FSINFO_STRUCT || view.getUint32(508, true) !== FSINFO_TRAIL) return;
-    await this.cache.update(fsInfoSector, "table", (bytes) => {
+    this.cache.updatePinned(fsInfoSector, "table", (bytes) => {
       const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       v.setUint32(488, this.free ?? 0xffffffff, true);
       v.setUint32(492, this.hint, true);
@@ -214,7 +220,7 @@ export class FatTable {
    * Call `visit(cluster, value)` for clusters from..to-1, reading the first
    * copy in runs of sectors (the cache's dirty blocks included).
    */
-  async scan(from: number, to: number, visit: (cluster: number, value: number) => void): Promise<void> {
+  async scan(from: number, to: number, visit: (cluster: number, value: number) => void, sectorsAtOnce = SCAN_SECTORS): Promise<void> {
     const { type, reservedSectors, bytesPerSector, fatSectors } = this.geometry;
     if (type === "fat12") {
       const table = await this.cache.readBytes(reservedSectors, 0, this.fatBytes);
@@ -229,8 +235,9 @@ export class FatTable {
     const perSector = bytesPerSector / width;
     for (let c = from; c < to; ) {
       const sector = Math.floor(c / perSector);
-      const count = Math.min(SCAN_SECTORS, fatSectors - sector);
-      const bytes = await this.cache.readBytes(reservedSectors + sector, 0, count * bytesPerSector);
+      const count = Math.min(sectorsAtOnce, fatSectors - sector);
+      // One sector at a time goes through the cache (allocation, near the hint); longer runs stream past it (counts, checks).
+      const bytes = count === 1 ? await this.cache.read(reservedSectors + sector) : await this.cache.readBytes(reservedSectors + sector, 0, count * bytesPerSector);
       const end = Math.min(to, (sector + count) * perSector);
       for (; c < end; c++) {
         const at = (c - sector * perSector) * width;
@@ -267,8 +274,9 @@ export class FatTable {
     const take = (cluster: number, value: number) => {
       if (value === 0 && found.length < count && !this.pendingFree.has(cluster)) found.push(cluster);
     };
+    const step = this.geometry.bytesPerSector / 2; // a FAT16 sector's entries, a FAT32 sector's twice over
     for (const [from, to] of [[this.hint, this.limit], [2, this.hint]]) {
-      for (let c = from; c < to && found.length < count; c += 4096) await this.scan(c, Math.min(to, c + 4096), take);
+      for (let c = from; c < to && found.length < count; c += step) await this.scan(c, Math.min(to, c + step), take, 1);
     }
     return found;
   }

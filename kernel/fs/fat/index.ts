@@ -51,6 +51,9 @@ export async function mountFat(device: BlockDevice, options: FatMountOptions = {
     // A background write-back that fails leaves the blocks dirty for the next sync, which reports it.
     onDelay: () => void volume?.sync().catch(() => {}),
   });
+  // The blocks the exit path rewrites to mark the volume clean, kept so it needs no read.
+  await cache.pin(0);
+  for (let copy = 0; copy < geometry.fatCount; copy++) await cache.pin(geometry.reservedSectors + copy * geometry.fatSectors);
   const fat = new FatTable(cache, geometry);
   await fat.load();
   const boot = await cache.read(0);

@@ -42,6 +42,8 @@ export class FatVolume implements FileSystem {
   /** The dirty flag is set on the disk (changes may be there that a write-back has not finished). */
   private dirtyOnDisk: boolean;
   private mounted = true;
+  /** An operation has started and not finished (the exit path may find one suspended half-way). */
+  private inProgress = false;
   readonly rootCluster: number;
 
   constructor(
@@ -61,7 +63,12 @@ export class FatVolume implements FileSystem {
     return this.lock.run(async () => {
       if (!this.mounted) throw new FsError("EIO", "the volume is unmounted");
       if (this.directories.size > DIRECTORY_CACHE_LIMIT) this.directories.clear();
-      return work();
+      this.inProgress = true;
+      try {
+        return await work();
+      } finally {
+        this.inProgress = false;
+      }
     });
   }
 
@@ -261,11 +268,39 @@ export class FatVolume implements FileSystem {
   syncBeforeExit(): void {
     if (!this.mounted || this.readOnly) return;
     const { cache } = this.parts;
-    // The FSInfo counts are already in the cache's table blocks when an operation finished; write it all.
-    // Clusters released since the last write-back stay allocated: the volume stays dirty, and the
-    // next mount's check frees them as lost chains.
+    this.parts.fat.writeInfo();
     cache.writeBackSync();
     this.parts.fat.tableWritten();
+    // An operation suspended half-way (its table written, its entry not yet) leaves the volume for the next mount's check,
+    // and so do clusters released since the last write-back (still allocated on the disk: the check frees them).
+    if (this.dirtyOnDisk && !this.inProgress && !this.parts.fat.hasReleased) {
+      this.writeStateSync();
+      this.dirtyOnDisk = false;
+    }
+  }
+
+  /**
+   * Mark the volume clean with synchronous writes (the exit path), the FAT
+   * copies' bit first and the boot sector's last, as writeState(): a crash
+   * between them leaves the boot sector dirty. The blocks were pinned at mount.
+   */
+  private writeStateSync(): void {
+    const { cache, geometry } = this.parts;
+    if (geometry.type !== "fat12") {
+      // Entry 1's clean-shutdown bit: bit 15 (FAT16, byte 3) or bit 27 (FAT32, byte 7).
+      const [byte, bit] = geometry.type === "fat16" ? [3, 0x80] : [7, 0x08];
+      for (let copy = 0; copy < geometry.fatCount; copy++) {
+        const block = geometry.reservedSectors + copy * geometry.fatSectors;
+        const sector = cache.peek(block)!.slice();
+        sector[byte] |= bit;
+        cache.writeThroughSync(block, sector);
+      }
+      cache.device.flushSync();
+    }
+    const boot = cache.peek(0)!.slice();
+    boot[geometry.stateOffset] &= ~1;
+    cache.writeThroughSync(0, boot);
+    cache.device.flushSync();
   }
 
   unmount(): Promise<void> {
@@ -294,12 +329,12 @@ export class FatVolume implements FileSystem {
   async writeBack(): Promise<void> {
     const { fat, cache } = this.parts;
     const released = fat.takeReleased();
-    await fat.writeInfo();
+    fat.writeInfo();
     await cache.writeBack();
     fat.tableWritten();
     if (released.length === 0) return;
     await fat.freeReleased(released);
-    await fat.writeInfo();
+    fat.writeInfo();
     await cache.writeBack();
     fat.tableWritten();
   }
@@ -361,7 +396,9 @@ export class FatVolume implements FileSystem {
   async released(node: FatNode): Promise<void> {
     node.openCount--;
     if (node.openCount > 0) return;
-    this.openNodes.delete(nodeKey(node.directory, node.record.slot));
+    const key = nodeKey(node.directory, node.record.slot);
+    // An unlinked node's slot may hold a newer file by now.
+    if (this.openNodes.get(key) === node) this.openNodes.delete(key);
     if (node.unlinked && !this.readOnly) {
       await this.beginChange();
       await this.data.releaseAll(node);

@@ -167,8 +167,14 @@ describe("FAT errors", { skip }, () => {
       assert.equal(await reader.read(0, data), 5000, "an unlinked file stays readable while open");
       assert.ok(Buffer.from(data).equals(pattern(5000, 1)));
       assert.equal((await fs.statfs()).freeBlocks, free);
+      const newer = await fs.open(["g"], CREATE); // takes the unlinked entry's slot
       await reader.close();
       assert.equal((await fs.statfs()).freeBlocks, free + 10, "its clusters are freed at the last close");
+      const second = await fs.open(["g"], READ);
+      await newer.write(0, pattern(700, 2));
+      assert.equal(await second.read(0, new Uint8Array(1000)), 700, "handles of the newer file still share it");
+      await newer.close();
+      await second.close();
       await assert.rejects(reader.read(0, data), { code: "EBADF" });
       await fs.unmount();
       save();
