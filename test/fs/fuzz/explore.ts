@@ -1,7 +1,7 @@
 /**
  * What the fuzzer does with each broken image: mount it, walk its tree, stat
  * and read every file, then write (create, overwrite, truncate, rename,
- * mkdir, unlink, rmdir, sync, unmount). Every failure must be an FsError
+ * mkdir, unlink, rmdir, sync, unmount), and mount and walk what that left. Every failure must be an FsError
  * (and an EIO must say what was wrong); anything else thrown is a bug, and
  * so is an answer that never comes (the caller's watchdog). The work is
  * bounded here, so a directory that lists itself forever cannot make the
@@ -56,7 +56,7 @@ export async function explore(device: BlockDevice, random: Random): Promise<Outc
   const files: string[][] = [];
   const directories: string[][] = [[]];
   let entries = 0;
-  const walk = async (path: string[], depth: number): Promise<void> => {
+  const walk = async (volume: FileSystem, path: string[], depth: number): Promise<void> => {
     const listed = await attempt(`readdir /${path.join("/")}`, () => volume.readdir(path));
     for (const entry of listed ?? []) {
       if (++entries > MAX_ENTRIES) return;
@@ -66,7 +66,7 @@ export async function explore(device: BlockDevice, random: Random): Promise<Outc
       if (!stat) continue;
       if (stat.kind === "directory") {
         directories.push(child);
-        if (depth < MAX_DEPTH) await walk(child, depth + 1);
+        if (depth < MAX_DEPTH) await walk(volume, child, depth + 1);
       } else {
         files.push(child);
         await attempt(`read ${name}`, () => readWhole(volume, child, stat.size));
@@ -74,7 +74,7 @@ export async function explore(device: BlockDevice, random: Random): Promise<Outc
       }
     }
   };
-  await walk([], 0);
+  await walk(volume, [], 0);
   await attempt("statfs", () => volume.statfs());
 
   const some = <T>(items: T[]): T | undefined => items[Math.floor(random() * items.length)];
@@ -118,6 +118,13 @@ export async function explore(device: BlockDevice, random: Random): Promise<Outc
     await attempt(what, run);
   }
   await attempt("unmount", () => volume.unmount());
+  // What the writes left must mount and read the same way (a dirty volume's check included).
+  const again: FileSystem | undefined = await attempt("mount again", () => mountFat(device, { readOnly, now: () => 1_700_000_000_000, writeBackDelayMs: 0 }));
+  if (again) {
+    entries = 0;
+    await walk(again, [], 0);
+    await attempt("unmount again", () => again.unmount());
+  }
   return outcome;
 }
 
