@@ -19,9 +19,7 @@
  *   node --import tsx bench/http.ts [--duration S] [--warmup S] [--connections N] [--machine microvm|q35] [--accel auto|kvm|tcg]
  */
 import * as esbuild from "esbuild";
-import { spawnSync } from "node:child_process";
-import { get as httpGet } from "node:http";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { build } from "../cli/build.ts";
@@ -29,8 +27,9 @@ import { CliError } from "../cli/errors.ts";
 import { QEMU, qemuArgs, type VmConfig } from "../cli/qemu.ts";
 import { vmConfig } from "../cli/run.ts";
 import { freePort } from "../test/boot/helpers.ts";
-import { BENCH_BUILD, BENCH_DIR, log, parseBenchArgs, qemuVersion, run, type Running, start } from "./common.ts";
-import { acpiNote, aptCache, buildInitramfs, debVersion, type Kernel, linuxArgs, prepareKernel, unpackPackages, VIRTIO_TRANSPORT } from "./linux/guest.ts";
+import { BENCH_BUILD, BENCH_DIR, log, parseBenchArgs, qemuVersion, type Running, start } from "./common.ts";
+import { acpiNote, buildInitramfs, debianNodePackages, debVersion, type Kernel, linuxArgs, prepareKernel, unpackPackages, VIRTIO_TRANSPORT } from "./linux/guest.ts";
+import { cpuSeconds, ensureWrk, errorCount, get, parseWrk, RAMP_GAP_MS, runWrk, WRK_TIMEOUT_S, type WrkResult, wrkVersion, wrkWords } from "./wrk.ts";
 
 const USAGE = "usage: node --import tsx bench/http.ts [--duration S] [--warmup S] [--connections N] [--machine microvm|q35] [--accel auto|kvm|tcg]";
 const HANDLER = join(BENCH_DIR, "services", "http-handler.ts");
@@ -41,27 +40,6 @@ const LINUX_INIT = join(BENCH_DIR, "services", "linux-http-init.sh");
 const MEMORY_MIB = 256;
 /** How long a target may take to answer its first request: under TCG, Linux boots, unpacks Node and starts it in ~12 s. */
 const READY_MS = { toro: 60_000, linux: 300_000, host: 15_000 };
-/** Past wrk's own duration, before the bench gives up on it. */
-const WRK_GRACE_MS = 30_000;
-/**
- * wrk's per-request timeout (its default is 2 s). A request that times out
- * counts as an error and its latency is left out of the distribution, so
- * under TCG, where a slow request can take seconds, the default would hide
- * the slowest requests from p99.
- */
-const WRK_TIMEOUT_S = 10;
-/**
- * Each wrk run opens its connections anew, and QEMU's user network listens
- * for a forwarded port with a backlog of 1 (`ss -ltn` shows it): the host
- * kernel drops a SYN that finds the queue full, so of 16 connections opened
- * at once about half wait for SYN retransmissions, 1, 3, 7 s later (a
- * capture showed 8 of 16 without a SYN-ACK), and the guest idles meanwhile.
- * wrk-ramp.lua opens the connections RAMP_GAP_MS apart, which the queue can
- * take, one per wrk thread, before wrk starts its clock, and sends their first
- * requests together when the last is open.
- */
-const WRK_SCRIPT = join(BENCH_DIR, "services", "wrk-ramp.lua");
-const RAMP_GAP_MS = 25;
 /** At ~100 req/s, a guest's p99 is its 20th slowest request of 20 s. */
 const DURATION_S = 20;
 const HELLO_BODY = "Hello, world! This is TypeScript on bare (virtual) metal.\n";
@@ -72,8 +50,6 @@ const TEN_KIB = 10 * 1024;
  * memory ("Initramfs unpacking failed: write error").
  */
 const LINUX_CMDLINE = "console=ttyS0 quiet panic=-1 rootfstype=ramfs";
-/** The unit of /proc/<pid>/stat's CPU times. */
-const CLOCK_TICKS = Number(run("getconf", ["CLK_TCK"]).trim()) || 100;
 /** The target that is no VM: Node on the host, the ceiling. */
 const HOST = "host Node";
 
@@ -94,20 +70,6 @@ interface WrkSettings {
   warmup: number;
   /** Also wrk's threads: wrk-ramp.lua opens one connection per thread. */
   connections: number;
-}
-
-/** What one wrk run reports. */
-interface WrkResult {
-  requests: number;
-  seconds: number;
-  perSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  /** connect, read, write, timeout */
-  socketErrors: number[];
-  /** wrk's "Non-2xx or 3xx responses" (status 400 and up). */
-  badStatus: number;
 }
 
 /** One target × workload measure: wrk's numbers and the host CPU its server process used meanwhile. */
@@ -131,17 +93,6 @@ interface Target {
   about: string;
 }
 
-/** Debian's own Node.js: the version of libnode108, which only Debian ships (this machine may prefer another vendor's nodejs), with what it needs. */
-function debianNodePackages(): string[] {
-  const policy = aptCache(["policy", "libnode108"], (out) => /Candidate: [^(\s]/.test(out));
-  const version = /Candidate: ([^(\s]\S*)/.exec(policy)?.[1];
-  if (!version) throw new CliError("apt-cache knows no libnode108 (Debian's Node.js library)", 1);
-  const pinned = [`nodejs=${version}`, `libnode108=${version}`];
-  const only = ["--recurse", "--no-recommends", "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances"];
-  const names = run("apt-cache", ["depends", ...only, ...pinned]).split("\n").filter((line) => /^[a-z0-9]/.test(line));
-  return [...pinned, ...new Set(names.filter((name) => name !== "nodejs" && name !== "libnode108"))];
-}
-
 /** The handler with its node:http adapter as one CommonJS file, for Node 18 in the guest and the host's Node. */
 async function bundleForNode(): Promise<void> {
   await esbuild.build({ entryPoints: [NODE_ADAPTER], bundle: true, platform: "node", target: "node18", format: "cjs", outfile: NODE_BUNDLE, logLevel: "silent" });
@@ -161,35 +112,13 @@ function prepareLinux(machine: VmConfig["machine"]): { kernel: Kernel; initramfs
   return { kernel, initramfs, node: `Node ${debVersion(node, "nodejs")} (Debian's nodejs and libnode108)` };
 }
 
-/** wrk must be on the host; scripts/setup.sh installs it, and so does this for a machine that has not run it. */
-function ensureWrk(): void {
-  if (spawnSync("wrk", ["--version"]).error === undefined) return;
-  log("bench/http: installing wrk");
-  run("apt-get", ["install", "-y", "-qq", "wrk"]);
-}
-
-/** GET path from the target on a connection of its own; the status and body, or undefined when it does not answer within `timeoutMs`. */
-function get(port: number, path: string, timeoutMs = 2000): Promise<{ status: number; body: string } | undefined> {
-  return new Promise((resolve) => {
-    // agent: false closes the connection after the answer, so none stays open beside wrk's.
-    const request = httpGet({ host: "127.0.0.1", port, path, agent: false, timeout: timeoutMs }, (response) => {
-      let body = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk: string) => (body += chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-      response.on("error", () => resolve(undefined));
-    });
-    request.on("timeout", () => request.destroy());
-    request.on("error", () => resolve(undefined));
-  });
-}
-
 /** What is wrong with the target's answers to the workloads, if anything. */
 async function checkAnswers(port: number): Promise<string | undefined> {
   for (const workload of WORKLOADS) {
     const answer = await get(port, workload.path);
     if (!answer) return `GET ${workload.path} got no answer`;
-    if (answer.status !== 200 || !workload.check(answer.body)) return `GET ${workload.path} answered ${answer.status} with ${JSON.stringify(answer.body.slice(0, 80))}`;
+    const body = answer.body.toString("utf8");
+    if (answer.status !== 200 || !workload.check(body)) return `GET ${workload.path} answered ${answer.status} with ${JSON.stringify(body.slice(0, 80))}`;
   }
   return undefined;
 }
@@ -203,7 +132,7 @@ async function startTarget(name: string, port: number, about: string, command: s
   while (!ended && performance.now() - started < readyMs) {
     // A short timeout: a connection QEMU accepted before the guest listened may wait long for its answer.
     const answer = await get(port, "/", 500);
-    if (answer?.status === 200 && answer.body === HELLO_BODY) break;
+    if (answer?.status === 200 && answer.body.toString("utf8") === HELLO_BODY) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const problem = ended ? "ended before it served" : performance.now() - started >= readyMs ? `did not answer GET / within ${readyMs / 1000} s` : await checkAnswers(port);
@@ -216,61 +145,6 @@ async function startTarget(name: string, port: number, about: string, command: s
   return target;
 }
 
-/** A latency as wrk prints it ("812.00us", "5.02ms", "1.20s", "2.00m"), in ms. */
-function latencyMs(text: string): number {
-  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text);
-  if (!m) return NaN;
-  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60_000 }[m[2] as "us" | "ms" | "s" | "m"];
-}
-
-function parseWrk(output: string): WrkResult | undefined {
-  const total = /(\d+) requests in ([\d.]+)(ms|s|m),/.exec(output);
-  const perSecond = /^Requests\/sec:\s+([\d.]+)/m.exec(output);
-  const p50 = /^\s+50%\s+(\S+)/m.exec(output), p99 = /^\s+99%\s+(\S+)/m.exec(output);
-  const max = /^\s+Latency\s+\S+\s+\S+\s+(\S+)/m.exec(output);
-  if (!total || !perSecond || !p50 || !p99 || !max) return undefined;
-  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
-  return {
-    requests: Number(total[1]),
-    seconds: latencyMs(total[2] + total[3]) / 1000,
-    perSecond: Number(perSecond[1]),
-    p50Ms: latencyMs(p50[1]),
-    p99Ms: latencyMs(p99[1]),
-    maxMs: latencyMs(max[1]),
-    socketErrors: socket ? socket.slice(1).map(Number) : [0, 0, 0, 0],
-    badStatus: Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0),
-  };
-}
-
-function errorCount(wrk: WrkResult): number {
-  return wrk.socketErrors.reduce((a, b) => a + b, 0) + wrk.badStatus;
-}
-
-/** The process's user + system CPU time in seconds, from /proc/<pid>/stat. */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  try {
-    // Past the command's closing parenthesis: state is field 3, utime and stime are fields 14 and 15.
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
-
-/** Runs wrk once against the target; its output, or a problem. */
-async function wrk(target: Target, workload: Workload, seconds: number, settings: WrkSettings): Promise<{ output: string; ended: string | undefined }> {
-  const args = [
-    `-t${settings.connections}`, `-c${settings.connections}`, `-d${seconds}s`, "--latency", "--timeout", `${WRK_TIMEOUT_S}s`,
-    "-s", WRK_SCRIPT, `http://127.0.0.1:${target.port}${workload.path}`, "--", String(settings.connections), String(RAMP_GAP_MS),
-  ];
-  const child = start("wrk", "wrk", args, { WRK_RAMP_GAP_MS: String(RAMP_GAP_MS) });
-  const timer = setTimeout(() => void child.stop(), seconds * 1000 + WRK_GRACE_MS);
-  const { status, signal } = await child.ended.finally(() => clearTimeout(timer));
-  const ended = status === 0 ? undefined : `wrk ended with ${status ?? signal}: ${child.stderr().trim()}`;
-  return { output: child.stdout(), ended };
-}
-
 /** Warms the workload up, then measures it; a target that stops answering is reported, not thrown. */
 async function measure(target: Target, workload: Workload, settings: WrkSettings): Promise<Measure> {
   const label = `${target.name}, ${workload.name}`;
@@ -280,11 +154,11 @@ async function measure(target: Target, workload: Workload, settings: WrkSettings
   };
   if (settings.warmup > 0) {
     log(`bench/http: ${label}: warming up for ${settings.warmup} s`);
-    const warm = await wrk(target, workload, settings.warmup, settings);
+    const warm = await runWrk(target.port, workload.path, settings.warmup, settings.connections);
     if (warm.ended) return failed(`warm-up: ${warm.ended}`);
   }
   const cpuBefore = cpuSeconds(target.process.pid), before = performance.now();
-  const { output, ended } = await wrk(target, workload, settings.seconds, settings);
+  const { output, ended } = await runWrk(target.port, workload.path, settings.seconds, settings.connections);
   const cores = (cpuSeconds(target.process.pid) - cpuBefore) / ((performance.now() - before) / 1000);
   const result = parseWrk(output);
   if (ended || !result) return failed(ended ?? `cannot read wrk's output:\n${output}`);
@@ -353,12 +227,11 @@ function ratios(measures: Measure[], toro: string, others: string[]): string {
 }
 
 function report(settings: WrkSettings, vm: VmConfig, kernel: Kernel, targets: Target[], measures: Measure[], loadBefore: string): void {
-  const wrkVersion = /wrk (\S+)/.exec(spawnSync("wrk", ["--version"], { encoding: "utf8" }).stdout)?.[1] ?? "?";
   console.log(`bench/http: one fetch handler served by Toro, by Node in a Linux guest and by Node on the host`);
   console.log(`QEMU ${qemuVersion()}, machine ${vm.machine}, accelerator ${vm.accel}, 1 vCPU and ${MEMORY_MIB} MiB per guest, user networking with a port forward`);
   for (const target of targets) console.log(`${target.name}: ${target.about}; first answer after ${(target.readyMs / 1000).toFixed(1)} s`);
   console.log(`Linux kernel: ${kernel.version}, busybox-static ${kernel.busyboxVersion}${acpiNote(vm.machine, kernel)}`);
-  console.log(`wrk ${wrkVersion}: -t${settings.connections} -c${settings.connections} -d${settings.seconds}s --latency --timeout ${WRK_TIMEOUT_S}s, connections opened ${RAMP_GAP_MS} ms apart before the clock starts (wrk-ramp.lua), after ${settings.warmup} s of warm-up per workload`);
+  console.log(`wrk ${wrkVersion()}: ${wrkWords(settings.connections, settings.seconds)}, connections opened ${RAMP_GAP_MS} ms apart before the clock starts (wrk-ramp.lua), after ${settings.warmup} s of warm-up per workload`);
   console.log(`workloads: GET / (examples/hello-http's Hello, ${HELLO_BODY.length} bytes), GET /10k (${TEN_KIB} bytes)\n`);
   console.log(table(measures));
   console.log(`\n${ratios(measures, targets[0].name, targets.slice(1).map((t) => t.name))}`);

@@ -110,9 +110,10 @@ commands:
                             changed meanwhile is reported as a conflict and left as the host has
                             it. When the VM does not end cleanly nothing is written back, and the
                             image is kept (its path is printed). Names FAT cannot hold
-                            ("*/:<>?\\| and control characters, over 255 UTF-16 units, a trailing
-                            dot or space, two names differing only in case), symlinks and special
-                            files are refused before the boot (repeatable)
+                            ("*/:<>?\\| and control characters, characters outside Unicode's BMP
+                            such as emoji, over 255 UTF-16 units, a trailing dot or space, two
+                            names differing only in case), symlinks and special files are
+                            refused before the boot (repeatable)
         --share HOSTDIR:/PATH[,ro]  mount a live host directory at /PATH over virtio-fs
                             (needs virtiofsd: Debian's virtiofsd or qemu-system-common);
                             changes are on the host at once; ,ro refuses writes (repeatable)
@@ -387,7 +388,7 @@ export function parseArgs(argv: string[]): Command {
   if (run.address) run.address = { ...run.address, gateway, dns };
   if (run.assets !== undefined && target.endsWith(".elf")) throw new CliError(`--assets goes into an image as it is built; ${target} is built already`);
   const mounts = new Map<string, string>();
-  for (const [path, what] of [...run.disks.map((d) => [d.mount, `--disk ${d.path}`]), ...run.dirs.map((d) => [d.mount, `--dir ${d.dir}`])]) {
+  for (const [path, what] of [...run.disks.map((d) => [d.mount, `--disk ${d.path}`]), ...run.dirs.map((d) => [d.mount, `--dir ${d.dir}`]), ...run.shares.map((s) => [s.path, `--share ${s.hostDir}`])]) {
     const other = mounts.get(path);
     if (other) throw new CliError(`${what}: ${other} is mounted at ${path} already (give one of them mount=/PATH or :/PATH)`);
     mounts.set(path, what);

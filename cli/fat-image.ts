@@ -4,7 +4,7 @@
  * whether a tree fits, and copy a tree in with mcopy.
  */
 import { closeSync, openSync, readSync, truncateSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { CliError } from "./errors.ts";
 import { runHostTool } from "./host-tools.ts";
 import { formatPath, type TreeEntry } from "./host-tree.ts";
@@ -97,7 +97,8 @@ export function formatImage(image: string, bytes: number, options: { fat?: FatWi
 
 /** Copy the tree's files and directories under `root` into the image's root, times kept. */
 export function copyTreeIn(image: string, root: string, entries: readonly TreeEntry[]): void {
-  const top = entries.filter((e) => e.path.length === 1).map((e) => formatPath(root, e.path));
+  // Absolute paths: mcopy would take a relative "a:/…" for a drive letter.
+  const top = entries.filter((e) => e.path.length === 1).map((e) => formatPath(resolve(root), e.path));
   // mcopy -s copies each directory whole; a few hundred names per call keep clear of the argument limit.
   for (let i = 0; i < top.length; i += 256) {
     runHostTool("mcopy", ["-s", "-m", "-i", image, ...top.slice(i, i + 256), "::/"], `copying ${root} into ${image}`);

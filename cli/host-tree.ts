@@ -28,11 +28,19 @@ export function fatNameProblem(name: string): string | undefined {
     const c = bad[0];
     return c < " " || c === "\u007f" ? `a control character (U+${c.charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()})` : `the character ${c}`;
   }
+  // FAT's long names are UTF-16 and could hold them, but mtools (which writes the image) drops them.
+  const astral = /[\u{10000}-\u{10FFFF}]/u.exec(name);
+  if (astral) return `the character ${astral[0]} (U+${astral[0].codePointAt(0)!.toString(16).toUpperCase()}), outside the Basic Multilingual Plane, which mtools cannot write`;
   // String length counts UTF-16 units, as FAT's long names do.
   if (name.length > 255) return `${name.length} UTF-16 units, more than FAT's 255`;
   // FAT drops trailing dots and spaces (mtools writes "a." as "a"): the name would not come back.
   if (/[. ]$/.test(name)) return "a dot or a space at its end, which FAT drops";
   return undefined;
+}
+
+/** A name as FAT compares names: each character upper-cased on its own (so "ß" stays itself, not "SS"). */
+export function foldCase(name: string): string {
+  return [...name].map((c) => (c.toUpperCase().length === 1 ? c.toUpperCase() : c)).join("");
 }
 
 export function formatPath(root: string, path: readonly string[]): string {
@@ -68,7 +76,7 @@ export function readTree(root: string, what: string, options: { fat: boolean }):
       if (options.fat) {
         const problem = fatNameProblem(name);
         if (problem) throw new CliError(`${what}: FAT cannot represent the name ${JSON.stringify(full)}: it has ${problem}`);
-        const key = name.toUpperCase();
+        const key = foldCase(name);
         const other = folded.get(key);
         if (other !== undefined) {
           throw new CliError(`${what}: FAT cannot represent both ${JSON.stringify(join(dir, other))} and ${JSON.stringify(full)}: FAT names ignore case`);

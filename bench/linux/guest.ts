@@ -72,6 +72,17 @@ export function aptCache(args: string[], answered: (output: string) => boolean):
   return run("apt-cache", args);
 }
 
+/** Debian's own Node.js: the version of libnode108, which only Debian ships (this machine may prefer another vendor's nodejs), with what it needs. */
+export function debianNodePackages(): string[] {
+  const policy = aptCache(["policy", "libnode108"], (out) => /Candidate: [^(\s]/.test(out));
+  const version = /Candidate: ([^(\s]\S*)/.exec(policy)?.[1];
+  if (!version) throw new CliError("apt-cache knows no libnode108 (Debian's Node.js library)", 1);
+  const pinned = [`nodejs=${version}`, `libnode108=${version}`];
+  const only = ["--recurse", "--no-recommends", "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances"];
+  const names = run("apt-cache", ["depends", ...only, ...pinned]).split("\n").filter((line) => /^[a-z0-9]/.test(line));
+  return [...pinned, ...new Set(names.filter((name) => name !== "nodejs" && name !== "libnode108"))];
+}
+
 /** The versioned package behind linux-image-amd64, e.g. linux-image-6.1.0-56-amd64. */
 function kernelPackage(): string {
   const pattern = /Depends: (linux-image-\S+-amd64)/;

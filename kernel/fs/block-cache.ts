@@ -56,8 +56,9 @@ export class BlockCache {
   readonly blockSize: number;
   private readonly perBlock: number;
   private readonly capacity: number;
-  /** Insertion order is recency: a hit moves the entry to the end. */
   private readonly entries = new Map<number, Entry>();
+  /** The clean, unpinned entries, least recently used first: what may be evicted, found without passing dirty ones. */
+  private readonly evictable = new Map<number, Entry>();
   private dirty = 0;
   /** Written straight to the device since the last flush (writeThrough): flush before the table group. */
   private unflushed = false;
@@ -155,9 +156,7 @@ export class BlockCache {
   async writeThrough(block: number, data: Uint8Array): Promise<void> {
     this.checkRange(block, data.length / this.blockSize);
     for (let i = 0; i * this.blockSize < data.length; i++) {
-      const entry = this.entries.get(block + i);
-      if (entry?.kind) this.dirty--;
-      this.entries.delete(block + i);
+      this.forget(block + i);
     }
     this.unflushed = true;
     await this.guard(() => this.device.write(block * this.perBlock, data));
@@ -201,6 +200,7 @@ export class BlockCache {
   async pin(block: number): Promise<void> {
     await this.read(block);
     this.pinned.add(block);
+    this.evictable.delete(block);
   }
 
   /** update() for a pinned block, without waiting. */
@@ -229,6 +229,7 @@ export class BlockCache {
     const entry = this.entries.get(block);
     if (entry?.kind) this.dirty--;
     this.entries.delete(block);
+    this.evictable.delete(block);
   }
 
   /** Stop the delay timer (unmount). */
@@ -252,16 +253,18 @@ export class BlockCache {
     });
   }
 
-  private markClean(run: { entries: Entry[] }): void {
-    for (const entry of run.entries) {
+  private markClean(run: { block: number; entries: Entry[] }): void {
+    run.entries.forEach((entry, i) => {
       if (entry.kind) this.dirty--;
       entry.kind = undefined;
-    }
+      if (!this.pinned.has(run.block + i)) this.evictable.set(run.block + i, entry);
+    });
   }
 
   private markDirty(block: number, kind: BlockKind): void {
     const entry = this.entries.get(block)!;
     if (!entry.kind) this.dirty++;
+    this.evictable.delete(block);
     // A block dirty as two kinds goes with the later group, where both changes are safe.
     if (!entry.kind || WRITE_ORDER.indexOf(kind) > WRITE_ORDER.indexOf(entry.kind)) entry.kind = kind;
     if (this.timer === undefined && this.options.delayMs) {
@@ -282,20 +285,18 @@ export class BlockCache {
 
   private touch(block: number): Entry | undefined {
     const entry = this.entries.get(block);
-    if (entry) {
-      this.entries.delete(block);
-      this.entries.set(block, entry);
-    }
+    if (entry && this.evictable.delete(block)) this.evictable.set(block, entry);
     return entry;
   }
 
   private async insert(block: number, entry: Entry): Promise<void> {
     this.entries.set(block, entry);
+    if (!this.pinned.has(block)) this.evictable.set(block, entry);
     if (this.entries.size <= this.capacity) return;
-    if (this.entries.size - this.dirty <= this.capacity / 4) await this.writeBack();
-    for (const [key, old] of this.entries) {
+    if (this.dirty >= (this.capacity * 3) / 4) await this.writeBack();
+    for (const key of this.evictable.keys()) {
       if (this.entries.size <= this.capacity) break;
-      if (!old.kind && key !== block && !this.pinned.has(key)) this.entries.delete(key);
+      if (key !== block) this.forget(key);
     }
   }
 

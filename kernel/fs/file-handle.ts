@@ -32,17 +32,30 @@ export function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
 }
 
-/** Read from the fd's position to the end, as readFile does. */
+/** What readFile reads into when the file's size says nothing (0), and its probe past the size it was told. */
+const READ_CHUNK = 8192;
+
+/**
+ * Read from the fd's position to the end, as readFile does: into one buffer
+ * of the size stat gives, grown only when the file turns out longer.
+ */
 export async function readRest(vfs: Vfs, fd: number, signal?: AbortSignal): Promise<Buffer> {
   const { size } = await vfs.fstat(fd);
-  let buffer = Buffer.allocUnsafe(Math.max(size, 8192));
+  let buffer = Buffer.allocUnsafe(size > 0 ? size : READ_CHUNK);
   let filled = 0;
   for (;;) {
     checkAborted(signal);
     if (filled === buffer.length) {
-      const grown = Buffer.allocUnsafe(buffer.length * 2);
+      // Full: look for more before making room (most files end where stat said).
+      const probe = Buffer.allocUnsafe(READ_CHUNK);
+      const count = await vfs.read(fd, probe, null);
+      if (count === 0) break;
+      const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, filled + count));
       grown.set(buffer);
+      grown.set(probe.subarray(0, count), filled);
       buffer = grown;
+      filled += count;
+      continue;
     }
     const count = await vfs.read(fd, buffer.subarray(filled), null);
     if (count === 0) break;

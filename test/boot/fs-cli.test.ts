@@ -96,6 +96,20 @@ test('package.json\'s "assets": "public" is embedded and mounted at /app', async
   assert.equal(r.stdout, ['app: ["css","css/site.css","index.html"]', "index: <h1>from package.json</h1>", ""].join("\n"));
 });
 
+test("a large asset is a view of the image's memory: mounting does not copy it", async () => {
+  const dir = scratch();
+  try {
+    const big = Buffer.alloc(8 << 20);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7) % 251;
+    writeFileSync(join(dir, "big.bin"), big);
+    const r = await toro(["run", service("fs-cli-assets-view"), "--assets", dir, "--net", "none", "--timeout", "60s"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout, `size ${big.length}, heap grew by less than a tenth of it: true\nbytes as written: true\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("a name FAT cannot hold stops --dir before the boot: one line, exit 2", async () => {
   const dir = scratch();
   try {

@@ -126,13 +126,16 @@ test("every function of toro/fs on a FAT disk; the files it wrote read back on t
   assert.match(listing, /keep\/nested\/moved\.txt/);
 });
 
-test("exit() right after a write still puts it on the disk (written back synchronously); an uncaught error does not (as a power loss)", async () => {
+test("exit() right after a write still puts it on the disk, the volume clean (written back synchronously); an uncaught error does not (as a power loss)", async () => {
   const image = join(mkdtempSync(join(tmpdir(), "toro-fsdisk-")), "disk.img");
   assert.equal((await toro(["disk", "create", image, "--size", "16M"])).code, 0);
   const exited = await toro(["run", service("fs-api"), "--disk", `${image},mount=/data`, "--net", "none", "--timeout", "60s", "--", "exit"]);
   assert.equal(exited.code, 0, exited.stdout + exited.stderr);
-  // exit() is no unmount: the data is there, the volume still marked in use.
-  assert.equal(mtoolsRead(image, "/exit.txt", true)?.toString(), "written before exit\n");
+  // exit() wrote the cache back and marked the volume clean, synchronously.
+  assert.equal(mtoolsRead(image, "/exit.txt")?.toString(), "written before exit\n");
+  const fsck = spawnSync("fsck.fat", ["-n", image], { encoding: "utf8" });
+  assert.equal(fsck.status, 0, fsck.stdout + fsck.stderr);
+  assert.doesNotMatch(fsck.stdout, /dirty/i);
   const crashed = await toro(["run", service("fs-api"), "--disk", `${image},mount=/data`, "--net", "none", "--timeout", "60s", "--", "crash"]);
   assert.equal(crashed.code, 1, crashed.stdout + crashed.stderr);
   assert.match(crashed.stdout, /Uncaught Error: crash before any sync/);

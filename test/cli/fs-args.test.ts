@@ -93,6 +93,7 @@ const rejects: [string[], RegExp][] = [
   [["run", "a", "--disk", ",ro"], /^--disk: expected FILE\[,ro\]\[,mount=\/PATH\]$/],
   [["run", "a", "--disk", "a.img", "--disk", "b.img,mount=/data"], /^--disk b\.img: --disk a\.img is mounted at \/data already/],
   [["run", "a", "--dir", "x:/data", "--disk", "a.img"], /^--dir x: --disk a\.img is mounted at \/data already/],
+  [["run", "a", "--disk", "a.img", "--share", "x:/data"], /^--share x: --disk a\.img is mounted at \/data already/],
   [["run", "a", "--dir", ":/x"], /^--dir: expected HOSTDIR\[:\/PATH\]\[,rw\], got ":\/x"$/],
   [["run", "a", "--dir", "site:/a/.."], /may not have \. or \.\. parts/],
   [["run", "a", "--dir", "site,rw:/www"], /,rw goes last/],

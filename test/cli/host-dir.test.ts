@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { CliError } from "../../cli/errors.ts";
 import { copyTreeOut, readGeometry } from "../../cli/fat-image.ts";
 import { dirImageBytes, finishHostDir, prepareHostDir, writeBack, type PreparedDir } from "../../cli/host-dir.ts";
-import { fatNameProblem, type TreeEntry } from "../../cli/host-tree.ts";
+import { fatNameProblem, foldCase, type TreeEntry } from "../../cli/host-tree.ts";
 import { fsck, makeTree, mtools, sampleSite, snapshot } from "./trees.ts";
 
 function withScratch(body: (dir: string) => void): void {
@@ -32,10 +32,13 @@ test("names FAT cannot represent", () => {
   for (const name of ["a\"b", "a*b", "a:b", "a<b", "a>b", "a?b", "a\\b", "a|b", "a\u0001b", "a\u007fb", "x".repeat(256), "trailing.", "trailing "]) {
     assert.ok(fatNameProblem(name), JSON.stringify(name));
   }
-  for (const name of ["index.html", ".hidden", "héllo wörld.txt", "x".repeat(255), "日本語.txt", "a+b,c;d=e[f]", " leading space"]) {
+  for (const name of ["index.html", ".hidden", "héllo wörld.txt", "x".repeat(255), "日本語.txt", "a+b,c;d=e[f]", " leading space", "a..b", "~tilde", "x%y&z#'", "$HOME"]) {
     assert.equal(fatNameProblem(name), undefined, JSON.stringify(name));
   }
-  assert.match(fatNameProblem("😀".repeat(128))!, /256 UTF-16 units/, "surrogate pairs count twice");
+  assert.equal(foldCase("Straße.txt"), "STRAßE.TXT");
+  assert.notEqual(foldCase("ß"), foldCase("SS"));
+  assert.match(fatNameProblem("x".repeat(300))!, /300 UTF-16 units, more than FAT's 255/);
+  assert.match(fatNameProblem("emoji😀.txt")!, /the character 😀 \(U\+1F600\), outside the Basic Multilingual Plane, which mtools cannot write/);
 });
 
 test("refused before the image is made, one line naming the path: a bad name, a case clash, a symlink, a special file", () => {

@@ -45,6 +45,8 @@ export function sampleSite(): Record<string, string | Buffer> {
     "MixedCase.TXT": "mixed\n",
     "a name with spaces and more than thirteen characters.txt": "long\n",
     "sub/héllo wörld.txt": "é\n",
+    "sub/日本語 a+b,c;d=e[f] ~x%y&z#'.txt": "punctuation FAT allows\n",
+    " leading space": "kept\n",
     "sub/deep/empty-file": "",
     "empty-dir/": "",
     "big.bin": Buffer.alloc(200_000, 7),

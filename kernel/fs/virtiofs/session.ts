@@ -86,10 +86,12 @@ export class FuseSession {
     queueMicrotask(() => this.sendForgets());
   }
 
-  /** Refuse every later request with EIO, saying why. */
-  close(why: string): void {
+  /** End the session: the FORGETs still gathered, then DESTROY (so the host may take an INIT again); later requests are EIO, saying why. */
+  async close(why: string): Promise<void> {
     this.sendForgets();
+    const destroyed = this.call(Opcode.DESTROY, FUSE_ROOT_ID, [], 0);
     this.closedBecause = why;
+    await destroyed.catch(() => {}); // the host may lack DESTROY; the session is over either way
   }
 
   private sendForgets(): void {

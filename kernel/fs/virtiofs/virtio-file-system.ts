@@ -175,8 +175,7 @@ export class VirtioFileSystem implements FileSystem {
     for (const file of [...this.openFiles]) await file.close().catch(() => {});
     await this.sync().catch(() => {});
     this.unmounted = true;
-    await this.session.call(Opcode.DESTROY, FUSE_ROOT_ID, [], 0).catch(() => {});
-    this.session.close("the file system was unmounted");
+    await this.session.close("the file system was unmounted");
   }
 
   private async openExisting(node: Node, options: OpenOptions): Promise<OpenFile> {

@@ -301,12 +301,13 @@ const scenarios: Record<string, Scenario> = {
     await step("size 0", async () => (await fs.stat(`${d}/f`)).size);
     await step("truncate missing", () => fs.truncate(`${d}/nope`));
     await step("truncate a directory", () => fs.truncate(`${d}/dir`));
-    await step("utimes numbers", () => fs.utimes(`${d}/f`, 1000, 2000));
+    // Times FAT holds exactly: after 1980, even seconds, access times on a day's start.
+    await step("utimes numbers", () => fs.utimes(`${d}/f`, 1614816000, 1614834368));
     await step("times", async () => {
       const s = await fs.stat(`${d}/f`);
       return [s.atimeMs, s.mtimeMs, s.mtime.toISOString()];
     });
-    await step("utimes dates", () => fs.utimes(`${d}/f`, new Date("2020-01-02T03:04:05Z"), new Date("2021-01-02T03:04:05Z")));
+    await step("utimes dates", () => fs.utimes(`${d}/f`, new Date("2020-01-02T00:00:00Z"), new Date("2021-01-02T03:04:06Z")));
     await step("times2", async () => (await fs.stat(`${d}/f`)).mtime.toISOString());
     await step("utimes missing", () => fs.utimes(`${d}/nope`, 1, 1));
     await step("realpath", () => fs.realpath(`${d}/dir/../f`));
@@ -362,7 +363,7 @@ const scenarios: Record<string, Scenario> = {
     await step("writeFile on handle", () => w.writeFile("tail"));
     await step("sync", () => w.sync());
     await step("datasync", () => w.datasync());
-    await step("utimes on handle", () => w.utimes(5, 6));
+    await step("utimes on handle", () => w.utimes(1614816000, 1614834370));
     await step("handle stat", async () => (await w.stat()).mtimeMs);
     await step("close w", () => w.close());
     await step("content", () => fs.readFile(`${d}/f`));

@@ -79,3 +79,19 @@ test("await using closes a FileHandle (Symbol.asyncDispose)", async () => {
   assert.equal(handle.fd, -1);
   await assert.rejects(vfs.fstat(fd), { code: "EBADF" });
 });
+
+test("readFile reads past the size stat gave (a file that grew, a file system that reports 0)", async () => {
+  const vfs = new Vfs(), fs0 = new MemoryFs();
+  const content = Uint8Array.from({ length: 50_000 }, (_, i) => i % 251);
+  fs0.seed("grown.bin", content);
+  const open = fs0.open.bind(fs0);
+  fs0.open = async (path, options) => {
+    const file = await open(path, options);
+    return { ...file, stat: async () => ({ ...(await file.stat()), size: 10 }) };
+  };
+  vfs.mount("/", fs0);
+  useVfs(vfs);
+  assert.deepEqual(new Uint8Array(await fs.readFile("/grown.bin")), content);
+  fs0.seed("empty", "");
+  assert.equal((await fs.readFile("/empty")).length, 0);
+});

@@ -95,6 +95,24 @@ describe("bad disks", { skip }, () => {
     await assert.rejects(mountFat(new MemoryDisk(new Uint8Array(0))), { code: "EINVAL" });
   });
 
+  it("FAT32: a damaged boot sector is restored from the backup at sector 6", async () => {
+    const good = await populated(LAYOUTS[4]);
+    for (const readOnly of [true, false]) {
+      const bytes = good.slice();
+      bytes.fill(0, 0, 512);
+      const fs = await mountFat(new MemoryDisk(bytes), { readOnly });
+      assert.equal(fs.type, "fat32");
+      assert.ok(Buffer.from(await readAll(fs, ["dir", "sub", "deep.txt"])).equals(pattern(40, 40)));
+      assert.deepEqual(fs.repairs, readOnly ? [] : ["the boot sector was damaged: restored from the backup at sector 6"]);
+      assert.equal(bytes[510], readOnly ? 0 : 0x55, readOnly ? "a read-only mount writes nothing" : "restored");
+      await fs.unmount();
+    }
+    const bothGone = good.slice();
+    bothGone.fill(0, 0, 512);
+    bothGone.fill(0, 6 * 512, 7 * 512);
+    await assert.rejects(mountFat(new MemoryDisk(bothGone)), { code: "EINVAL", message: /no boot signature/ });
+  });
+
   it("a chain that loops is EIO for that file, others read", async () => {
     const bytes = await populated();
     const { g, cluster } = await locate(bytes, ["dir", "file.bin"]);

@@ -124,7 +124,7 @@ export class MemoryFuseServer {
         return this.init(body);
       case Opcode.GETATTR: {
         const getattr = new GetattrIn(need(body, GetattrIn.SIZE));
-        return this.attrOut(getattr.getattrFlags & GETATTR_FH ? this.handle_(getattr.fh) : node());
+        return this.attrOut(getattr.getattrFlags & GETATTR_FH ? this.openNode(getattr.fh) : node());
       }
       case Opcode.LOOKUP: {
         const child = this.directory(node()).children.get(this.names(body, 1)[0]);
@@ -154,7 +154,7 @@ export class MemoryFuseServer {
         return this.create(node(), new CreateIn(need(body, CreateIn.SIZE)), this.names(body.subarray(CreateIn.SIZE), 1)[0]);
       case Opcode.READ: {
         const read = new ReadWriteIn(need(body, ReadWriteIn.SIZE));
-        const file = this.handle_(read.fh);
+        const file = this.openNode(read.fh);
         if (file.kind === "directory") throw new Failure(Errno.EISDIR);
         return file.data.slice(read.offset, read.offset + read.size);
       }
@@ -162,7 +162,7 @@ export class MemoryFuseServer {
         return this.write(new ReadWriteIn(need(body, ReadWriteIn.SIZE)), body.subarray(ReadWriteIn.SIZE));
       case Opcode.FLUSH:
       case Opcode.FSYNC:
-        this.handle_(new ReleaseIn(need(body, 8)).fh);
+        this.openNode(new ReleaseIn(need(body, 8)).fh);
         return new Uint8Array(0);
       case Opcode.MKDIR: {
         const mkdir = new MkdirIn(need(body, MkdirIn.SIZE));
@@ -230,7 +230,7 @@ export class MemoryFuseServer {
   }
 
   private setattr(target: MemoryNode, setattr: SetattrIn): Uint8Array {
-    const node = setattr.valid & SetattrValid.FH ? this.handle_(setattr.fh) : target;
+    const node = setattr.valid & SetattrValid.FH ? this.openNode(setattr.fh) : target;
     if (setattr.valid & SetattrValid.SIZE) {
       if (node.kind === "directory") throw new Failure(Errno.EISDIR);
       this.resize(node, setattr.size);
@@ -259,7 +259,7 @@ export class MemoryFuseServer {
   }
 
   private write(write: ReadWriteIn, data: Uint8Array): Uint8Array {
-    const file = this.handle_(write.fh);
+    const file = this.openNode(write.fh);
     if (data.length !== write.size) throw new Error(`a WRITE of size ${write.size} carries ${data.length} bytes`);
     if (write.size > (this.options.maxWrite ?? 1 << 20)) throw new Error(`a WRITE of ${write.size} bytes, beyond max_write`);
     if (write.offset + data.length > file.data.length) this.resize(file, write.offset + data.length);
@@ -271,7 +271,7 @@ export class MemoryFuseServer {
   }
 
   private readdir(read: ReadWriteIn): Uint8Array {
-    const directory = this.directory(this.handle_(read.fh));
+    const directory = this.directory(this.openNode(read.fh));
     const entries: [string, MemoryNode][] = [[".", directory], ["..", directory.parent ?? directory], ...directory.children];
     const limit = Math.min(read.size, this.options.readdirBytes ?? read.size);
     const out = new Uint8Array(limit);
@@ -366,7 +366,7 @@ export class MemoryFuseServer {
     return node;
   }
 
-  private handle_(fh: number): MemoryNode {
+  private openNode(fh: number): MemoryNode {
     const node = this.handles.get(fh);
     if (!node) throw new Failure(Errno.EBADF);
     return node;
