@@ -1,6 +1,7 @@
 // Power loss at every point of a FAT workload (workload.ts), for each width: the workload
-// runs on a recording disk, then every prefix of its writes (and, before each flush, random
-// subsets of the writes since the previous one, landed in random order) is checked by
+// runs on a recording disk, then every prefix of its writes (and, before each flush, every
+// subset of the writes since the previous one, or random subsets in random order for a group
+// of more than 8 sectors) is checked by
 // check-cut.ts: fsck.fat -n finds no cross-linked or out-of-range chain, our mount succeeds,
 // every synced file reads back whole, and after it fsck.fat -n finds nothing.
 // TORO_CRASH_SEED=n draws other random subsets.
@@ -12,7 +13,7 @@ import { join } from "node:path";
 import { mountFat } from "../../../kernel/fs/fat/index.ts";
 import { seededRandom } from "../../lib/http/fuzz-cases.ts";
 import { OverlayDisk } from "../../sim/overlay-disk.ts";
-import { powerLoss, RecordingDisk, type LossChoice } from "../../sim/recording-disk.ts";
+import { pendingSectors, powerLoss, RecordingDisk, type LossChoice } from "../../sim/recording-disk.ts";
 import { FAT_WIDTHS, makeImage } from "../fuzz/images.ts";
 import { checkCut, imageKey, NOW } from "./check-cut.ts";
 import { fsck } from "./fsck.ts";
@@ -20,8 +21,10 @@ import { ScratchImage } from "./scratch-image.ts";
 import { expectedAt, runWorkload } from "./workload.ts";
 
 const SEED = Number(process.env.TORO_CRASH_SEED ?? 20_261_204);
-/** Random landings of each group of writes between two flushes. */
-const SUBSETS = 4;
+/** A group of writes between two flushes of up to this many sectors lands in every subset… */
+const EVERY_SUBSET = 8;
+/** …a larger one in this many random ways. */
+const SUBSETS = 16;
 /** fsck.fat runs in this many lanes at once. */
 const LANES = 3;
 
@@ -51,6 +54,13 @@ for (const width of FAT_WIDTHS) {
       const groupEnds = events.flatMap((event, index) => event.kind === "flush" ? [index] : []);
       if (events.at(-1)?.kind !== "flush") groupEnds.push(events.length);
       groupEnds.forEach((at, group) => {
+        const pending = pendingSectors(events, at);
+        if (pending <= EVERY_SUBSET) {
+          for (let mask = 1; mask < 2 ** pending - 1; mask++) {
+            cuts.push({ at, choice: { keep: (index) => ((mask >> index) & 1) === 1 }, label: `subset ${mask.toString(2)} of the writes before event ${at}` });
+          }
+          return;
+        }
         for (let i = 0; i < SUBSETS; i++) {
           const seed = SEED + width * 100_003 + group * 101 + i;
           cuts.push({ at, choice: { random: seededRandom(seed) }, label: `random landing of the writes before event ${at} (seed ${seed})` });
@@ -84,7 +94,7 @@ for (const width of FAT_WIDTHS) {
       for (const lane of lanes) lane.close();
       const seconds = (Date.now() - started) / 1000;
       const writes = events.filter((event) => event.kind === "write").length;
-      t.diagnostic(`${events.length} events (${writes} writes, ${events.length - writes} flushes), ${log.syncs} syncs; ${cuts.length - repeated} distinct images checked of ${cuts.length} cuts (${events.length + 1} prefixes, ${cuts.length - events.length - 1} random landings) in ${seconds.toFixed(1)} s; ${checked} durable paths read back`);
+      t.diagnostic(`${events.length} events (${writes} writes, ${events.length - writes} flushes), ${log.syncs} syncs; ${cuts.length - repeated} distinct images checked of ${cuts.length} cuts (${events.length + 1} prefixes, ${cuts.length - events.length - 1} subsets and random landings) in ${seconds.toFixed(1)} s; ${checked} durable paths read back`);
       t.diagnostic(`repairs our mount made: ${[...repairs].map(([kind, n]) => `${kind} ×${n}`).join("; ") || "none"}`);
       assert.deepEqual(failures, []);
     } finally {
