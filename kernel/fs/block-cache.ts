@@ -51,6 +51,7 @@ interface Entry {
 }
 
 const DEFAULT_CAPACITY = 4096;
+const WRITE_AROUND_BYTES = 64 * 1024;
 
 export class BlockCache {
   readonly blockSize: number;
@@ -110,12 +111,29 @@ export class BlockCache {
     return whole.subarray(skip, skip + length);
   }
 
-  /** Write `data` at `offset` bytes into `block` onward; partial blocks are read first. */
+  /**
+   * Write `data` at `offset` bytes into `block` onward; partial blocks are
+   * read first. File data of 64 KiB or more in whole blocks goes to the
+   * device at once instead (and the cache forgets those blocks): it is
+   * written ahead of every group anyway, and flushed before the next table
+   * group, so the order holds and a large write does not churn the cache.
+   */
   async writeBytes(block: number, offset: number, data: Uint8Array, kind: BlockKind): Promise<void> {
     let at = block + Math.floor(offset / this.blockSize);
     let skip = offset % this.blockSize;
     let done = 0;
     while (done < data.length) {
+      const whole = skip === 0 ? Math.floor((data.length - done) / this.blockSize) : 0;
+      if (kind === "data" && whole * this.blockSize >= WRITE_AROUND_BYTES) {
+        this.checkRange(at, whole);
+        for (let i = 0; i < whole; i++) this.forget(at + i);
+        this.unflushed = true;
+        const bytes = data.subarray(done, done + whole * this.blockSize);
+        await this.guard(() => this.device.write(at * this.perBlock, bytes));
+        done += bytes.length;
+        at += whole;
+        continue;
+      }
       const take = Math.min(this.blockSize - skip, data.length - done);
       if (take === this.blockSize) {
         await this.put(at, data.slice(done, done + take), kind);

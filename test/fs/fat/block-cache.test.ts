@@ -76,6 +76,22 @@ describe("block cache", () => {
     assert.deepEqual([...disk.bytes.subarray(10 * 512, 10 * 512 + 2)], [1, 2]);
   });
 
+  it("file data of 64 KiB or more in whole blocks goes to the device at once, flushed before the next table group", async () => {
+    const disk = new RecordingDisk(512);
+    const cache = new BlockCache(disk, { blockSize: 512 });
+    await cache.put(20, block(1), "data"); // superseded by the large write: not written back after it
+    await cache.writeBytes(10, 100, new Uint8Array(200 * 512).fill(7), "data");
+    assert.deepEqual(disk.log, ["read 10+1", "write 11+199", "read 210+1"], "the partial ends are cached, the whole blocks written");
+    assert.equal(disk.bytes[20 * 512], 7);
+    await cache.update(2, "table", (b) => void (b[0] = 1));
+    disk.log = [];
+    await cache.writeBack();
+    assert.deepEqual(disk.log, ["flush", "write 10+1", "write 210+1", "flush", "write 2+1", "flush"]);
+    assert.equal(disk.bytes[20 * 512], 7);
+    await cache.writeBytes(300, 0, new Uint8Array(1024).fill(5), "data");
+    assert.equal(disk.bytes[300 * 512], 0, "a small write waits in the cache");
+  });
+
   it("stays within its capacity, writing back when only dirty blocks are left", async () => {
     const disk = new RecordingDisk(256);
     const cache = new BlockCache(disk, { blockSize: 512, capacity: 16 });
