@@ -95,6 +95,18 @@ const CASES: [string, (volume: FileSystem) => Promise<void>, string[]][] = [
         await file.close();
       }
     }, ["keep.bin", "doomed.bin", "old dir/a file with a long name.bin"]],
+  ["a directory grown into a cluster in another FAT sector: a link to a free cluster ends its chain (our mount refused the volume)",
+    async (volume) => {
+      // 140 KiB of file first: the directory's next cluster is then more than a FAT sector away.
+      const file = await volume.open(["a large file.bin"], { write: true, create: true, exclusive: true, truncate: false });
+      await file.write(0, patterned(140 * 1024, 30));
+      await file.close();
+      await volume.sync();
+      for (let i = 0; i < 8; i++) {
+        const entry = await volume.open(["empty dir", `entry ${i} with a name long enough for three slots.txt`], { write: true, create: true, exclusive: true, truncate: false });
+        await entry.close();
+      }
+    }, ["keep.bin", "doomed.bin", "old dir/a file with a long name.bin"]],
 ];
 
 for (const width of [16, 32] as const) {

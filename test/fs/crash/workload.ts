@@ -1,6 +1,6 @@
 /**
- * The crash tests' workload: a run of file-system calls (create, write,
- * append, overwrite in the middle, truncate both ways, rename across
+ * The crash tests' workload: a run of file-system calls (create, write
+ * small and large, append, overwrite in the middle, truncate both ways, rename across
  * directories and over a file, mkdir, rmdir, unlink, a directory renamed, a
  * directory and the root grown past a cluster) with volume and file syncs
  * between them, on a recording disk. It keeps, beside the calls, what each
@@ -135,6 +135,8 @@ export async function runWorkload(volume: FileSystem, disk: RecordingDisk): Prom
   await write("a/one.txt", 1000, 700, true); // overwrite in the middle
   await truncate("b/Long File Name Number Two.bin", 700, true);
   await write("a/three.dat", 0, 5000);
+  await write("b/large.bin", 0, 80 * 1024, true); // 64 KiB and more goes to the disk past the cache
+  await write("b/large.bin", 20 * 1024, 70 * 1024); // and so does an overwrite, unsynced
   await syncVolume();
   await rename("a/one.txt", "b/moved one.txt");
   await syncVolume();
