@@ -42,14 +42,14 @@ export async function checkDirtyVolume(volume: FatVolume): Promise<string[]> {
   for (let next = 0; next < directories.length; next++) {
     const { cluster, what } = directories[next];
     const directory = volume.directory(cluster, what);
+    const orphans = await directory.removeOrphanLongNames();
+    if (orphans) repairs.push(`${what}: ${orphans} long-name entr${orphans === 1 ? "y" : "ies"} no file takes deleted`);
     for (const record of await directory.list()) {
       const path = `${what === "/" ? "" : what}/${record.name}`;
       const entry = record.entry;
       if (entry.attributes & ATTR_DIRECTORY) {
         if (entry.firstCluster < 2 || entry.firstCluster >= fat.limit) throw new FsError("EIO", `dirty volume: directory ${path} starts at cluster ${entry.firstCluster}; run fsck.fat`);
-        const { clusters } = await walkChain(fat, entry.firstCluster, fat.limit, path).catch((error: FsError) => {
-          throw new FsError("EIO", `dirty volume: ${error.message.replace(/^EIO: /, "")}; run fsck.fat`);
-        });
+        const clusters = await directoryChain(volume, entry.firstCluster, path, repairs);
         claim(clusters, `directory ${path}`);
         directories.push({ cluster: entry.firstCluster, what: path });
         continue;
@@ -82,8 +82,37 @@ export async function checkDirtyVolume(volume: FatVolume): Promise<string[]> {
   if (fat.knownFree !== undefined && geometry.fsInfoSector && fat.knownFree !== free) {
     repairs.push(`free cluster count ${fat.knownFree} corrected to ${free}`);
   }
+  const mirrored = await fat.mirrorCopies();
+  if (mirrored) repairs.push(`${mirrored} sector${mirrored === 1 ? "" : "s"} of the second FAT made equal to the first`);
   fat.setFreeCount(free);
   return repairs;
+}
+
+/**
+ * A directory's clusters. A link to a free cluster is where a crash stopped
+ * its growth (the link landed, the new cluster's own entry did not, in one
+ * table write-back): the chain ends there. Any other break is EIO.
+ */
+async function directoryChain(volume: FatVolume, first: number, path: string, repairs: string[]): Promise<number[]> {
+  const { fat } = volume.parts;
+  try {
+    return (await walkChain(fat, first, fat.limit, path)).clusters;
+  } catch (error) {
+    // Where the walk broke: the cluster whose link names a cluster that is itself free.
+    const clusters: number[] = [];
+    for (let cluster = first; !clusters.includes(cluster); ) {
+      clusters.push(cluster);
+      const next = await fat.get(cluster);
+      if (fat.kind(next) !== "next") break;
+      if ((await fat.get(next)) === 0) {
+        await fat.set(cluster, fat.endMark);
+        repairs.push(`${path}: its chain linked to free cluster ${next}; it ends at cluster ${cluster}`);
+        return clusters;
+      }
+      cluster = next;
+    }
+    throw new FsError("EIO", `dirty volume: ${(error as Error).message.replace(/^EIO: /, "")}; run fsck.fat`);
+  }
 }
 
 /**

@@ -40,7 +40,9 @@ export class Directory {
   private sectorList: number[] | undefined;
   private records: DirectoryRecord[] | undefined;
   private dotEntries: DirectoryRecord[] = [];
-  /** The first slot past the last entry in use (the 0x00 end mark's slot). */
+  /** Long-name slots no short entry takes (a crash between a name's sectors, or damage). */
+  private orphanSlots: number[] = [];
+  /** The first slot past the last entry in use (where the 0x00 end mark is, or should be). */
   private endSlot = 0;
 
   /** @param cluster the first cluster; 0 for the fixed root of FAT12/16 */
@@ -104,6 +106,15 @@ export class Directory {
     return { name, shortName: shortNameText(full), entry: decodeShortEntry(bytes, bytes.length - ENTRY_BYTES), slot: first + count - 1, firstSlot: first };
   }
 
+  /** Mark deleted the long-name slots no short entry takes; how many there were. */
+  async removeOrphanLongNames(): Promise<number> {
+    if (!this.records) await this.parse();
+    const slots = this.orphanSlots;
+    for (const slot of slots) await this.writeSlots(slot, Uint8Array.of(DELETED), true);
+    if (slots.length) this.records = undefined;
+    return slots.length;
+  }
+
   /** Mark an entry's slots (long name and short entry) deleted. */
   async remove(record: DirectoryRecord): Promise<void> {
     for (let slot = record.firstSlot; slot <= record.slot; slot++) await this.writeSlots(slot, Uint8Array.of(DELETED), true);
@@ -132,32 +143,43 @@ export class Directory {
     const records: DirectoryRecord[] = [];
     const dots: DirectoryRecord[] = [];
     let parts: string[] = [], expected = 0, checksum = -1, firstSlot = 0;
+    const orphans: number[] = [];
+    let pending: number[] = [];
+    const orphan = (...more: number[]) => {
+      orphans.push(...pending, ...more);
+      pending = [];
+    };
     let slot = 0;
-    this.endSlot = sectors.length * this.perSector;
-    scan: for (const sector of sectors) {
+    let lastUsed = -1;
+    for (const sector of sectors) {
       const bytes = await cache.read(sector);
       for (let at = 0; at < bytes.length; at += ENTRY_BYTES, slot++) {
         const lead = bytes[at], attributes = bytes[at + 11];
-        if (lead === 0) {
-          this.endSlot = slot;
-          break scan;
-        }
-        if (lead === DELETED) {
+        // A free slot (0x00) does not end the scan: Linux and fsck.fat read on past it, and a crash
+        // between two sectors of a directory's writes can leave one before entries in use.
+        if (lead === 0 || lead === DELETED) {
+          orphan();
           parts = [];
           expected = 0;
           continue;
         }
+        lastUsed = slot;
         if ((attributes & 0x3f) === ATTR_LONG_NAME) {
           const order = lead & 0x1f;
           if (lead & LAST_PART) {
+            orphan();
+            pending = [slot];
             parts = [];
             expected = order;
             checksum = bytes[at + 13];
             firstSlot = slot;
           } else if (expected === 0 || order !== expected || bytes[at + 13] !== checksum) {
+            orphan(slot);
             parts = [];
             expected = 0;
             continue;
+          } else {
+            pending.push(slot);
           }
           if (order === 0) {
             expected = 0;
@@ -170,6 +192,8 @@ export class Directory {
         const entry = decodeShortEntry(bytes, at);
         const longName = expected === 0 && parts.length && checksum === shortNameChecksum(entry.name) ? parts.join("") : undefined;
         const hadLong = longName !== undefined;
+        if (hadLong) pending = [];
+        else orphan();
         parts = [];
         expected = 0;
         if (attributes & ATTR_VOLUME_ID) continue;
@@ -179,8 +203,11 @@ export class Directory {
         else if (shortName !== "") records.push(record);
       }
     }
+    orphan();
+    this.endSlot = lastUsed + 1;
     this.records = records;
     this.dotEntries = dots;
+    this.orphanSlots = orphans;
   }
 
   /** The first of `count` free slots in a row, growing the directory when it has none. */
@@ -193,7 +220,7 @@ export class Directory {
       if (slot >= this.endSlot) break;
       const bytes = await cache.read(sectors[Math.floor(slot / this.perSector)]);
       const lead = bytes[(slot % this.perSector) * ENTRY_BYTES];
-      run = lead === DELETED ? run + 1 : 0;
+      run = lead === DELETED || lead === 0 ? run + 1 : 0;
       if (run === count) return slot - count + 1;
     }
     // The deleted entries just before the end mark, and the free ones after it.

@@ -27,6 +27,8 @@ export class FatTable {
   private free: number | undefined;
   private hint = 2;
   private readonly pendingFree = new Set<number>();
+  /** Clusters released whose entries may still name them on the disk: freed at the next write-back, after the directories. */
+  private released: number[] = [];
   /** The count or hint changed since FSInfo was last written. */
   private infoChanged = false;
 
@@ -125,7 +127,7 @@ export class FatTable {
       await this.scan(2, this.limit, (_, value) => {
         if (value === 0) free++;
       });
-      this.free = free;
+      this.free = free + this.released.length;
     }
     return this.free;
   }
@@ -148,7 +150,7 @@ export class FatTable {
   async allocate(count: number, previous?: number, flushPending?: () => Promise<void>): Promise<number[]> {
     if (count === 0) return [];
     let found = await this.findFree(count);
-    if (found.length < count && this.pendingFree.size > 0 && flushPending) {
+    if (found.length < count && (this.pendingFree.size > 0 || this.released.length > 0) && flushPending) {
       await flushPending();
       found = await this.findFree(count);
     }
@@ -161,14 +163,37 @@ export class FatTable {
     return found;
   }
 
-  /** Free every cluster in `clusters` (a chain the caller has walked). */
+  /**
+   * Release every cluster in `clusters` (a chain the caller has walked). They
+   * are freed only once the directory change that dropped them (a removed
+   * entry, a smaller size) is on the disk: a crash in between then leaves a
+   * lost chain, never an entry that names free clusters.
+   */
   async release(clusters: readonly number[]): Promise<void> {
+    this.released.push(...clusters);
+    // Counted free now (statfs, FSInfo), though not handed out before they are.
+    if (this.free !== undefined) this.free += clusters.length;
+    if (clusters.length) this.infoChanged = true;
+  }
+
+  /** Clusters are released and not yet freed. */
+  get hasReleased(): boolean {
+    return this.released.length > 0;
+  }
+
+  /** The clusters released so far, handed to the caller to freeReleased() once the next write-back is done. */
+  takeReleased(): number[] {
+    const taken = this.released;
+    this.released = [];
+    return taken;
+  }
+
+  /** Free clusters (released, and the entries that named them written). */
+  async freeReleased(clusters: readonly number[]): Promise<void> {
     for (const cluster of clusters) {
       await this.set(cluster, 0);
       this.pendingFree.add(cluster);
     }
-    if (this.free !== undefined) this.free += clusters.length;
-    if (clusters.length) this.infoChanged = true;
   }
 
   /** The table reached the disk: clusters freed before may be used again. */
@@ -219,6 +244,29 @@ export class FatTable {
         visit(c, width === 2 ? bytes[at] | (bytes[at + 1] << 8) : ((bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0) & 0x0fffffff);
       }
     }
+  }
+
+  /**
+   * Make every other copy equal to the first, which is the one read (a crash
+   * between the copies' writes leaves them apart); the sectors rewritten.
+   */
+  async mirrorCopies(): Promise<number> {
+    const { reservedSectors, bytesPerSector, fatSectors, fatCount } = this.geometry;
+    let rewritten = 0;
+    for (let sector = 0; sector < fatSectors; sector += SCAN_SECTORS) {
+      const count = Math.min(SCAN_SECTORS, fatSectors - sector);
+      const first = await this.cache.readBytes(reservedSectors + sector, 0, count * bytesPerSector);
+      for (let copy = 1; copy < fatCount; copy++) {
+        const other = await this.cache.readBytes(reservedSectors + copy * fatSectors + sector, 0, count * bytesPerSector);
+        for (let i = 0; i < count; i++) {
+          const want = first.subarray(i * bytesPerSector, (i + 1) * bytesPerSector);
+          if (want.every((byte, at) => byte === other[i * bytesPerSector + at])) continue;
+          await this.cache.put(reservedSectors + copy * fatSectors + sector + i, want, "table");
+          rewritten++;
+        }
+      }
+    }
+    return rewritten;
   }
 
   private async findFree(count: number): Promise<number[]> {

@@ -220,19 +220,25 @@ export class FatVolume implements FileSystem {
         else if (moving) await this.releaseDirectory(victim);
         else await this.data.releaseAll(victim);
       }
-      // The new name first, then the old one goes: a crash between leaves two names, never none.
-      const added = await target.add(to[to.length - 1], { ...source.entry });
+      // The old name goes first, and is on the disk before the new one is added: a crash between
+      // leaves the file as a lost chain (the next mount's check frees it), never two entries that
+      // share its clusters, which fsck.fat reports as cross-linked. (In one write-back the two
+      // directory sectors can land in either order, or one alone.)
+      // A moved directory's ".." names its new parent in between, when no entry names the directory.
       const oldParent = this.directory(source.directory, "");
       await oldParent.remove(source.record);
-      this.openNodes.delete(nodeKey(source.directory, source.record.slot));
+      await this.writeBack();
       const movedAcross = target.cluster !== source.directory;
+      if (moving && movedAcross) {
+        await this.directory(source.entry.firstCluster, source.what).setParent(target.cluster === this.rootCluster ? 0 : target.cluster);
+        await this.writeBack();
+      }
+      const added = await target.add(to[to.length - 1], { ...source.entry });
+      this.openNodes.delete(nodeKey(source.directory, source.record.slot));
       source.directory = target.cluster;
       source.record = added;
       source.what = "/" + to.join("/");
       if (source.openCount > 0) this.openNodes.set(nodeKey(source.directory, added.slot), source);
-      if (moving && movedAcross) {
-        await this.directory(source.entry.firstCluster, source.what).setParent(target.cluster === this.rootCluster ? 0 : target.cluster);
-      }
     });
   }
 
@@ -265,8 +271,9 @@ export class FatVolume implements FileSystem {
     this.parts.fat.writeInfo();
     cache.writeBackSync();
     this.parts.fat.tableWritten();
-    // An operation suspended half-way (its table written, its entry not yet) leaves the volume for the next mount's check.
-    if (this.dirtyOnDisk && !this.inProgress) {
+    // An operation suspended half-way (its table written, its entry not yet) leaves the volume for the next mount's check,
+    // and so do clusters released since the last write-back (still allocated on the disk: the check frees them).
+    if (this.dirtyOnDisk && !this.inProgress && !this.parts.fat.hasReleased) {
       this.writeStateSync();
       this.dirtyOnDisk = false;
     }
@@ -314,11 +321,22 @@ export class FatVolume implements FileSystem {
     }
   }
 
-  /** Every change cached so far to the disk in order (data, table, directories), the volume still dirty. */
+  /**
+   * Every change cached so far to the disk in order (data, table,
+   * directories), the volume still dirty; then the clusters released before
+   * it are freed, and the table written again.
+   */
   async writeBack(): Promise<void> {
-    this.parts.fat.writeInfo();
-    await this.parts.cache.writeBack();
-    this.parts.fat.tableWritten();
+    const { fat, cache } = this.parts;
+    const released = fat.takeReleased();
+    fat.writeInfo();
+    await cache.writeBack();
+    fat.tableWritten();
+    if (released.length === 0) return;
+    await fat.freeReleased(released);
+    fat.writeInfo();
+    await cache.writeBack();
+    fat.tableWritten();
   }
 
   /** Before the first change after a clean point: the dirty flag reaches the disk (flushed) before any change. */
@@ -333,21 +351,33 @@ export class FatVolume implements FileSystem {
    * The dirty flag: bit 0 of the boot sector's state byte (0x25, or 0x41 on
    * FAT32), which Linux sets while mounted and fsck.fat reports; on FAT16/32
    * also FAT entry 1's clean-shutdown bit (15 or 27), which Windows keeps.
-   * Written through, and flushed before anything else is written.
+   * Written through, and flushed before anything else is written. Marking
+   * clean writes the FAT copies' bit first and the boot sector's last, so a
+   * crash between the two copies leaves the boot sector dirty, and the next
+   * mount's check makes the copies equal again.
    */
   async writeState(dirty: boolean): Promise<void> {
     const { cache, geometry, fat } = this.parts;
-    const boot = (await cache.read(0)).slice();
-    boot[geometry.stateOffset] = dirty ? boot[geometry.stateOffset] | 1 : boot[geometry.stateOffset] & ~1;
-    await cache.writeThrough(0, boot);
-    if (geometry.type !== "fat12") {
+    const writeBoot = async () => {
+      const boot = (await cache.read(0)).slice();
+      boot[geometry.stateOffset] = dirty ? boot[geometry.stateOffset] | 1 : boot[geometry.stateOffset] & ~1;
+      await cache.writeThrough(0, boot);
+    };
+    const writeTableBit = async () => {
+      if (geometry.type === "fat12") return;
       const cleanBit = geometry.type === "fat16" ? 0x8000 : 0x08000000;
       const entry = await fat.getRaw1();
       await fat.setRaw(1, dirty ? entry & ~cleanBit : entry | cleanBit);
       await cache.writeBack();
+    };
+    if (dirty) {
+      await writeBoot();
+      await writeTableBit();
     } else {
-      await cache.device.flush();
+      await writeTableBit();
+      await writeBoot();
     }
+    if (geometry.type === "fat12" || !dirty) await cache.device.flush();
   }
 
   refuseIfReadOnly(): void {
