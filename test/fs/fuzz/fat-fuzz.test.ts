@@ -2,7 +2,7 @@
 // and data; truncation; looping, out-of-range and cross-linked chains; bogus BPB fields;
 // directories naming themselves or their parent; bogus sizes; broken long names) mounted,
 // walked, read and written: every failure an FsError, every operation ending.
-// TORO_FUZZ_IMAGES=n runs n images (10000 for the full run), TORO_FUZZ_SEED=n another seed's
+// 10,000 images by default (TORO_FUZZ_IMAGES=n runs n), TORO_FUZZ_SEED=n another seed's
 // images, TORO_FUZZ_ONLY=i the one image i of the seed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,7 +12,7 @@ import { FAT_WIDTHS, fuzzTree, makeImage } from "./images.ts";
 
 const SEED = Number(process.env.TORO_FUZZ_SEED ?? 20_261_204);
 const ONLY = process.env.TORO_FUZZ_ONLY === undefined ? undefined : Number(process.env.TORO_FUZZ_ONLY);
-const IMAGES = ONLY === undefined ? Number(process.env.TORO_FUZZ_IMAGES ?? 2000) : 1;
+const IMAGES = ONLY === undefined ? Number(process.env.TORO_FUZZ_IMAGES ?? 10_000) : 1;
 const WORKERS = ONLY === undefined ? 2 : 1;
 /** A worker that finishes no case in this long is stuck in a loop that never yields. */
 const STALL_MS = 60_000;
