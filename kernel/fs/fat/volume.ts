@@ -207,18 +207,14 @@ export class FatVolume implements FileSystem {
       if (sameEntry && existing.name === to[to.length - 1]) return;
       checkName(to[to.length - 1]);
       await this.beginChange();
+      let victim: FatNode | undefined;
       if (existing && !sameEntry) {
-        const victim = this.nodeFor(target.cluster, existing, to);
+        victim = this.nodeFor(target.cluster, existing, to);
         if (moving && !isDirectory(victim.entry)) throw new FsError("ENOTDIR");
         if (!moving && isDirectory(victim.entry)) throw new FsError("EISDIR");
         if (moving) {
           if ((await this.directory(victim.entry.firstCluster, victim.what).list()).length > 0) throw new FsError("ENOTEMPTY");
         }
-        await target.remove(existing);
-        this.openNodes.delete(nodeKey(victim.directory, victim.record.slot));
-        if (victim.openCount > 0) victim.unlinked = true;
-        else if (moving) await this.releaseDirectory(victim);
-        else await this.data.releaseAll(victim);
       }
       // The old name goes first, and is on the disk before the new one is added: a crash between
       // leaves the file as a lost chain (the next mount's check frees it), never two entries that
@@ -233,7 +229,21 @@ export class FatVolume implements FileSystem {
         await this.directory(source.entry.firstCluster, source.what).setParent(target.cluster === this.rootCluster ? 0 : target.cluster);
         await this.writeBack();
       }
-      const added = await target.add(to[to.length - 1], { ...source.entry });
+      let added: DirectoryRecord;
+      if (existing && victim) {
+        // Replacing: the victim's short entry is rewritten in place to name the source's clusters,
+        // one 32-byte write, so a crash leaves the old file or the new one under the name, never
+        // neither (write a temporary file, sync, rename it over: the old value or the new). The
+        // name keeps the case it had.
+        await target.update(existing, { ...source.entry, name: existing.entry.name, caseBits: existing.entry.caseBits });
+        added = existing;
+        this.openNodes.delete(nodeKey(victim.directory, victim.record.slot));
+        if (victim.openCount > 0) victim.unlinked = true;
+        else if (moving) await this.releaseDirectory(victim);
+        else await this.data.releaseAll(victim);
+      } else {
+        added = await target.add(to[to.length - 1], { ...source.entry });
+      }
       this.openNodes.delete(nodeKey(source.directory, source.record.slot));
       source.directory = target.cluster;
       source.record = added;

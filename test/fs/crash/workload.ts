@@ -15,6 +15,8 @@ import { patterned } from "../fuzz/images.ts";
 export interface Expectation {
   path: string;
   content: Uint8Array | "directory";
+  /** Other contents the path may hold instead (a rename over it: the old file or the new). */
+  otherwise?: Uint8Array[];
   from: number;
 }
 
