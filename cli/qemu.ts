@@ -41,6 +41,8 @@ export interface VmConfig {
   capture?: string;
   /** --share directories, and once runVm has started their virtiofsd, the sockets QEMU connects to. */
   shares?: Share[];
+  /** The virtiofsd that serves the shares (found when the config was made). */
+  virtiofsd?: string;
   shareSockets?: ShareSocket[];
 }
 

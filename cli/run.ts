@@ -68,9 +68,9 @@ export function vmConfig(image: string, options: RunOptions, log: (line: string)
       throw new CliError(`--disk ${disk.path}: ${existsSync(disk.path) ? "not " + (disk.readOnly ? "readable" : "readable and writable") : "no such file"}`);
     }
   }
-  checkShares(options.shares);
+  const virtiofsd = checkShares(options.shares);
   const { machine, memoryMiB, net, forwards, disks, capture, shares } = options;
-  return { image, memoryMiB, accel: choice.accel, machine, cmdline, net, forwards, disks, capture, shares };
+  return { image, memoryMiB, accel: choice.accel, machine, cmdline, net, forwards, disks, capture, shares, virtiofsd };
 }
 
 /**
@@ -99,7 +99,7 @@ export async function userNetwork(vm: VmConfig, io: RunIo): Promise<{ vm: VmConf
 
 export async function runVm(config: VmConfig, timeoutMs: number | undefined, io: RunIo): Promise<number> {
   // Before passt: a share that fails to start then leaves nothing running.
-  const shares = config.shares?.length ? await startShares(checkShares(config.shares)!, config.shares, (line) => io.stderr.write(line + "\n")) : undefined;
+  const shares = config.shares?.length && config.virtiofsd ? await startShares(config.virtiofsd, config.shares, (line) => io.stderr.write(line + "\n")) : undefined;
   const { vm: networked, passt } = await userNetwork(config, io).catch(async (error) => {
     await shares?.stop();
     throw error;

@@ -32,7 +32,7 @@ export type FsErrorCode = keyof typeof CODES;
 
 /** What a file system throws: the code, and for EIO what was wrong on the disk. */
 export class FsError extends Error {
-  constructor(readonly code: FsErrorCode, detail?: string) {
+  constructor(readonly code: FsErrorCode, readonly detail?: string) {
     super(detail ? `${code}: ${detail}` : code);
     this.name = "FsError";
   }
@@ -56,8 +56,4 @@ export class NodeFsError extends Error {
   get name(): string {
     return "Error";
   }
-}
-
-export function isFsErrorCode(code: unknown): code is FsErrorCode {
-  return typeof code === "string" && Object.hasOwn(CODES, code);
 }

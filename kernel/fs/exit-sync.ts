@@ -9,15 +9,7 @@ import type { ExitHooks } from "../process/exit-hooks.ts";
 import type { Vfs } from "./vfs.ts";
 
 export function syncAtExit(vfs: Vfs, hooks: ExitHooks, report: (line: string) => void): void {
-  hooks.onExit(() => {
-    for (const mount of vfs.mounted()) {
-      try {
-        mount.fs.syncBeforeExit?.();
-      } catch (error) {
-        report(`toro: fs: writing back ${mount.path} at exit failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      }
-    }
-  });
+  hooks.onExit(() => vfs.syncBeforeExit(report));
   const unmountAll = async () => {
     if (vfs.mounted().length === 0) return;
     await vfs.syncAll();

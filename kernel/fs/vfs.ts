@@ -64,11 +64,6 @@ function asFsError(error: unknown): FsError {
   return new FsError("EIO", error instanceof Error ? error.message : String(error));
 }
 
-/** The detail an FsError carries after "CODE: ". */
-function detailOf(error: FsError): string | undefined {
-  const prefix = `${error.code}: `;
-  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : undefined;
-}
 
 export class Vfs {
   private readonly mounts: Mount[] = [];
@@ -116,9 +111,15 @@ export class Vfs {
     if (errors.length) throw errors[0];
   }
 
-  /** The exit path: every mount writes back what it caches, synchronously. */
-  syncBeforeExit(): void {
-    for (const mount of this.mounts) mount.fs.syncBeforeExit?.();
+  /** The exit path: every mount writes back what it caches, synchronously; a mount that fails is reported and the rest go on. */
+  syncBeforeExit(report: (line: string) => void): void {
+    for (const mount of this.mounts) {
+      try {
+        mount.fs.syncBeforeExit?.();
+      } catch (error) {
+        report(`toro: fs: writing back ${mount.path} at exit failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+    }
   }
 
   // ---- calls by path ----
@@ -433,7 +434,7 @@ export class Vfs {
     if (error instanceof NodeFsError) return error;
     const fsError = asFsError(error);
     // Node's messages carry no detail; an I/O error's says what failed on which mount.
-    const detail = fsError.code === "EIO" ? detailOf(fsError) : undefined;
+    const detail = fsError.code === "EIO" ? fsError.detail : undefined;
     return new NodeFsError(fsError.code as FsErrorCode, syscall, path, dest, detail);
   }
 }

@@ -237,7 +237,7 @@ export class Directory {
     const perCluster = geometry.bytesPerCluster / ENTRY_BYTES;
     const count = Math.ceil(slots / perCluster);
     const last = this.sectorList!.length ? await this.lastCluster() : undefined;
-    const clusters = await fat.allocate(count, undefined);
+    const clusters = await fat.allocate(count);
     // Zeroed on the disk before the table links them in: a crash never shows garbage as entries.
     for (const cluster of clusters) await cache.writeThrough(clusterSector(geometry, cluster), new Uint8Array(geometry.bytesPerCluster));
     if (last !== undefined) await fat.set(last, clusters[0]);

@@ -136,8 +136,10 @@ export class FileData {
   }
 
   private async zero(chain: number[], from: number, to: number): Promise<void> {
+    // One buffer of zeros for every pass: nothing writes into it.
+    const chunk = new Uint8Array(Math.min(ZERO_CHUNK, to - from));
     for (let at = from; at < to; at += ZERO_CHUNK) {
-      const zeros = new Uint8Array(Math.min(ZERO_CHUNK, to - at));
+      const zeros = chunk.subarray(0, Math.min(ZERO_CHUNK, to - at));
       let done = 0;
       await this.eachRun(chain, at, zeros.length, async (sector, offset, count) => {
         await this.parts.cache.writeBytes(sector, offset, zeros.subarray(done, done + count), "data");

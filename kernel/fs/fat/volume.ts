@@ -53,7 +53,7 @@ export class FatVolume implements FileSystem {
     dirtyOnDisk: boolean,
   ) {
     this.type = parts.geometry.type;
-    this.rootCluster = parts.geometry.type === "fat32" ? parts.geometry.rootCluster : 0;
+    this.rootCluster = parts.geometry.rootCluster; // 0 on FAT12/16, whose root is not a chain
     this.dirtyOnDisk = dirtyOnDisk;
     this.data = new FileData(parts, () => this.writeBack());
   }

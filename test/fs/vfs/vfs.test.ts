@@ -212,7 +212,7 @@ test("unmount closes the mount's fds, syncs and unmounts; syncAll and syncBefore
   vfs.mount("/a", a);
   vfs.mount("/b", b);
   await vfs.syncAll();
-  vfs.syncBeforeExit();
+  vfs.syncBeforeExit((line) => assert.fail(line));
   assert.deepEqual([a.syncs, b.syncs, a.exitSyncs, b.exitSyncs], [1, 1, 1, 1]);
   const fd = await vfs.open("/a/f", WRITE);
   await vfs.unmount("/a");
